@@ -1,0 +1,136 @@
+// The shared cache (DESIGN.md "The shared cache"):
+//   $CREDGUARD_CACHE_DIR, else $XDG_CACHE_HOME/credguard, else ~/.cache/credguard
+//   ├── identity/<sha256(context key)>.json   identity entries (never a secret)
+//   ├── prompt/<context name>.state           shell-readable prompt state (see state.ts)
+//   └── locks/<name>.lock                     refresh locks (exclusive create, stale after LOCK_STALE_MS)
+// Directories 0700, files 0600, writes atomic (temp file + rename). A cache dir that is a
+// symlink or owned by another user is refused with a clear error and nothing is written.
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Env } from './context.js';
+import { UserError } from './errors.js';
+
+export const LOCK_STALE_MS = 30_000;
+
+export function cacheDir(env: Env, home: string): string {
+  if (env['CREDGUARD_CACHE_DIR']) return env['CREDGUARD_CACHE_DIR'];
+  if (env['XDG_CACHE_HOME']) return join(env['XDG_CACHE_HOME'], 'credguard');
+  return join(home, '.cache', 'credguard');
+}
+
+/** Create (0700) or verify a cache directory; refuse symlinks and directories of other users. */
+export function ensureDir(dir: string): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cacheError(dir, (err as Error).message);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw cacheError(dir, (e as Error).message);
+    }
+    st = lstatSync(dir);
+  }
+  if (st.isSymbolicLink()) {
+    throw new UserError(`The cache directory ${dir} is a symlink; credguard refuses to write through it.`, 'Remove the link, or point CREDGUARD_CACHE_DIR at a directory you own.');
+  }
+  if (!st.isDirectory()) throw cacheError(dir, 'it is not a directory');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (uid !== undefined && st.uid !== uid) {
+    throw new UserError(`The cache directory ${dir} belongs to another user (uid ${st.uid}); credguard refuses to use it.`, 'Point CREDGUARD_CACHE_DIR at a directory you own.');
+  }
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+function cacheError(dir: string, why: string): UserError {
+  return new UserError(`Cannot use the cache directory ${dir}: ${why}.`, 'Check its permissions, or set CREDGUARD_CACHE_DIR to a writable directory.');
+}
+
+export interface CacheStore {
+  root: string;
+  /** Subdirectory, created and verified on first use. */
+  dir: (name: 'identity' | 'prompt' | 'locks') => string;
+  writeAtomic: (path: string, text: string) => void;
+  readText: (path: string) => string | undefined;
+}
+
+export function openCache(root: string): CacheStore {
+  const verified = new Set<string>();
+  const dir = (name: string): string => {
+    if (!verified.has(root)) {
+      ensureDir(root);
+      verified.add(root);
+    }
+    const sub = join(root, name);
+    if (!verified.has(sub)) {
+      ensureDir(sub);
+      verified.add(sub);
+    }
+    return sub;
+  };
+  return { root, dir, writeAtomic, readText };
+}
+
+/** Write to a 0600 temp file in the same directory, then rename over the target. */
+export function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Take an exclusive lock by creating `path` with O_EXCL. A lock older than `staleMs` is
+ * considered abandoned (its holder crashed) and is broken. Returns a release function, or
+ * undefined when another process holds the lock.
+ */
+export function tryLock(path: string, staleMs = LOCK_STALE_MS, now = Date.now()): (() => void) | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(path);
+        } catch {
+          // already broken as stale by someone else: nothing to release
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let age: number;
+      try {
+        age = now - statSync(path).mtimeMs;
+      } catch {
+        continue; // released between our attempt and the stat: try again
+      }
+      if (age < staleMs) return undefined;
+      try {
+        unlinkSync(path);
+      } catch {
+        // someone else broke it first
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+// Terminal output helpers. Colour is decided once by the CLI (NO_COLOR, FORCE_COLOR, TTY).
+import kleur from 'kleur';
+
+export { kleur };
+
+export function decideColor(env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env['TERM'] === 'dumb') return false;
+  return isTTY;
+}
+
+export function setColor(enabled: boolean): void {
+  kleur.enabled = enabled;
+}
+
+/** `2h05m`, `42m`, `59s`, `expired` — the same format the shell fast path prints. */
+export function formatCountdown(seconds: number): string {
+  if (seconds <= 0) return 'expired';
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
+  return `${Math.floor(hours / 24)}d`;
+}
