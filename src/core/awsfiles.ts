@@ -1,0 +1,112 @@
+// The shared config and credentials files, parsed by the AWS SDK's own loader
+// (@smithy/shared-ini-file-loader) — no hand-written INI parser. We read the bytes ourselves
+// through the injected Context (so tests inject files and unreadable files become findings),
+// hand them to the loader through its documented interception hook, and lint the text for
+// lines the loader would silently drop.
+import { join } from 'node:path';
+import { externalDataInterceptor, loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import type { Context } from './context.js';
+import { expandHome } from './context.js';
+import type { Finding } from './causes.js';
+
+export type Section = Record<string, string | undefined>;
+
+export interface AwsFiles {
+  configPath: string;
+  credentialsPath: string;
+  /** Profiles from the config file (`[profile x]` → `x`, `[default]`). */
+  config: Record<string, Section>;
+  /** Profiles from the credentials file. */
+  credentials: Record<string, Section>;
+  /** `[sso-session x]` sections of the config file. */
+  ssoSessions: Record<string, Section>;
+  findings: Finding[];
+}
+
+export function sharedFilePaths(ctx: Context, override?: { config?: string; credentials?: string }): { configPath: string; credentialsPath: string } {
+  const configPath = override?.config ?? ctx.env['AWS_CONFIG_FILE'] ?? join(ctx.home, '.aws', 'config');
+  const credentialsPath = override?.credentials ?? ctx.env['AWS_SHARED_CREDENTIALS_FILE'] ?? join(ctx.home, '.aws', 'credentials');
+  return { configPath: expandHome(configPath, ctx.home), credentialsPath: expandHome(credentialsPath, ctx.home) };
+}
+
+export async function loadAwsFiles(ctx: Context, override?: { config?: string; credentials?: string }): Promise<AwsFiles> {
+  const { configPath, credentialsPath } = sharedFilePaths(ctx, override);
+  const findings: Finding[] = [];
+  const configText = readForLoader(ctx, configPath, findings);
+  const credentialsText = readForLoader(ctx, credentialsPath, findings);
+  findings.push(...lintIni(configPath, configText), ...lintIni(credentialsPath, credentialsText));
+
+  externalDataInterceptor.interceptFile(configPath, configText);
+  externalDataInterceptor.interceptFile(credentialsPath, credentialsText);
+  let parsed: { configFile: Record<string, Section>; credentialsFile: Record<string, Section> };
+  try {
+    parsed = (await loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true })) as typeof parsed;
+  } catch (err) {
+    findings.push({ cause: 'config', severity: 'error', file: configPath, message: `The AWS shared files could not be parsed: ${(err as Error).message}.` });
+    parsed = { configFile: {}, credentialsFile: {} };
+  }
+  const config: Record<string, Section> = {};
+  const ssoSessions: Record<string, Section> = {};
+  for (const [name, section] of Object.entries(parsed.configFile)) {
+    if (name.startsWith('sso-session.')) ssoSessions[name.slice('sso-session.'.length)] = section;
+    else if (!name.includes('.') || name === 'default') config[name] = section;
+    else if (!name.startsWith('services.')) config[name] = section;
+  }
+  return { configPath, credentialsPath, config, credentials: parsed.credentialsFile, ssoSessions, findings };
+}
+
+function readForLoader(ctx: Context, path: string, findings: Finding[]): string {
+  const read = ctx.readFile(path);
+  if (read.ok) {
+    if (read.text.includes('\u0000')) {
+      findings.push({ cause: 'config', severity: 'error', file: path, message: `${path} is binary, not an INI file; it was ignored.`, fix: `Restore ${path} from a backup or recreate it with 'aws configure'.` });
+      return '';
+    }
+    return read.text;
+  }
+  if (!read.missing) {
+    findings.push({ cause: 'config', severity: 'error', file: path, message: `${path} ${read.error}; it was ignored.`, fix: `Check the file's permissions: ls -l ${path}` });
+  }
+  return '';
+}
+
+/** Lines the SDK's lenient parser would silently drop are reported, naming file and line. */
+export function lintIni(path: string, text: string): Finding[] {
+  const findings: Finding[] = [];
+  let inSection = false;
+  const lines = text.split(/\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) continue;
+    if (trimmed.startsWith('[')) {
+      if (!trimmed.endsWith(']')) {
+        findings.push(iniFinding(path, i + 1, `section header "${clip(trimmed)}" has no closing "]"`));
+        inSection = false;
+      } else {
+        inSection = true;
+        const name = trimmed.slice(1, -1).trim();
+        if (name === '__proto__' || name === 'profile __proto__') {
+          findings.push({ cause: 'config', severity: 'error', file: path, message: `${path}:${i + 1}: the section name "${name}" makes the AWS SDK reject the whole file.`, fix: `Rename the section in ${path}.` });
+        }
+      }
+      continue;
+    }
+    if (!inSection) {
+      findings.push(iniFinding(path, i + 1, 'a setting appears before any [section] header'));
+      continue;
+    }
+    const eq = trimmed.indexOf('=');
+    // The line's text is not echoed: a mangled line may well hold a secret.
+    if (eq <= 0 && !/^\s/.test(line)) findings.push(iniFinding(path, i + 1, 'this line is not a "key = value" setting'));
+  }
+  return findings;
+}
+
+function iniFinding(path: string, line: number, what: string): Finding {
+  return { cause: 'config', severity: 'warn', file: path, message: `${path}:${line}: ${what}; the AWS tools ignore it.`, fix: `Edit ${path} line ${line}.` };
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

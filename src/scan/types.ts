@@ -1,0 +1,64 @@
+// Data shared by the scan modules: what goes in (source files) and what comes out (findings).
+import type { RuleId } from './rules.js';
+
+/** How a file is understood: Terraform native syntax, Terraform JSON, or plain text. */
+export type FileKind = 'tf' | 'tfvars' | 'tf-json' | 'tfvars-json' | 'text';
+
+export interface SourceFile {
+  /** Path as shown to the user: relative, forward slashes. */
+  path: string;
+  /** Decoded text; undefined when the file was skipped (see `skipped`). */
+  text?: string;
+  /** Why the file was not scanned (binary, too large, unreadable). */
+  skipped?: string;
+  /** Set when the bytes were not valid UTF-8 and were decoded as latin1. */
+  latin1?: boolean;
+}
+
+export interface Suppression {
+  kind: 'inline' | 'checkov' | 'gitleaks' | 'allowlist';
+  /** The marker or config entry that suppressed it, e.g. `checkov:skip=CKV_AWS_41`. */
+  marker: string;
+  reason?: string;
+}
+
+/** A finding before positions are resolved: offsets into the file's text. */
+export interface RawFinding {
+  rule: RuleId;
+  /** Offset of the value that triggered the finding (reported position). */
+  at: number;
+  /** Span that this finding covers; generic findings inside it are dropped (one per location). */
+  start: number;
+  end: number;
+  /** The secret itself: used for masking and allowlisting, never printed. */
+  value: string;
+  /** Human context: `provider "aws" access_key`, `variable "aws_secret_key"` … */
+  where: string;
+  /** Span of the enclosing provider block, for checkov's block-wide skip comments. */
+  block?: { start: number; end: number };
+}
+
+export interface Finding {
+  rule: RuleId;
+  file: string;
+  line: number;
+  column: number;
+  /** Masked value: `AKIA…5TRW` or `<40 chars hidden>`. */
+  masked: string;
+  message: string;
+  /** Stable id that does not depend on the secret (SARIF partialFingerprints). */
+  fingerprint: string;
+  suppression?: Suppression;
+}
+
+export interface ScanWarning {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface ScanReport {
+  findings: Finding[];
+  warnings: ScanWarning[];
+  filesScanned: number;
+}
