@@ -8,6 +8,7 @@ import {
   WEB_IDENTITY_ATTRIBUTE,
   WEB_IDENTITY_BLOCK,
   isCredentialName,
+  isExampleKey,
   isKeyId,
   isKeyShaped,
 } from './rules.js';
@@ -129,7 +130,7 @@ export function checkVariableDefault(name: string, entry: ConfigEntry, sink: Rul
   const where = `variable "${name}" default`;
   if (entry.body) {
     for (const literal of literalsIn(entry.body)) {
-      if (isKeyShaped(literal.value.text) && keyShapedLiteral(literal.info)) push(sink, 'aws-credentials-in-variable-default', literal.value, literal.info, where);
+      if (isKeyShaped(literal.value.text) && !isExampleKey(literal.value.text)) push(sink, 'aws-credentials-in-variable-default', literal.value, literal.info, where);
     }
     return;
   }

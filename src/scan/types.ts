@@ -36,6 +36,8 @@ export interface RawFinding {
   where: string;
   /** Span of the enclosing provider block, for checkov's block-wide skip comments. */
   block?: { start: number; end: number };
+  /** A variable default found through its use in a credential attribute. */
+  flows?: boolean;
 }
 
 export interface Finding {
@@ -54,6 +56,8 @@ export interface Finding {
 export interface ScanWarning {
   file: string;
   line?: number;
+  /** note: skipped or re-decoded files; warning: a file that does not parse, a bad marker. */
+  level: 'note' | 'warning';
   message: string;
 }
 

@@ -1,0 +1,20 @@
+// Bytes to text for the scanner: binary files (a NUL byte, git's test) and oversized files are
+// skipped with a note; bytes that are not UTF-8 are read as latin1 so every ASCII key survives.
+import { isUtf8 } from 'node:buffer';
+import type { SourceFile } from './types.js';
+
+const BINARY_PROBE_BYTES = 8000;
+
+export function decodeSource(path: string, bytes: Buffer): SourceFile {
+  if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) return { path, skipped: 'binary file (contains NUL bytes)' };
+  if (isUtf8(bytes)) return { path, text: bytes.toString('utf8') };
+  return { path, text: bytes.toString('latin1'), latin1: true };
+}
+
+export function tooLarge(path: string, size: number, max: number): SourceFile {
+  return { path, skipped: `larger than ${formatBytes(max)} (${formatBytes(size)}); raise scan.maxFileBytes to scan it` };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${n} bytes`;
+}

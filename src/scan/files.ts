@@ -1,0 +1,81 @@
+// Reading the working tree: named files and directories (default: the current directory),
+// walked recursively without following symlinks and without .git, .terraform, node_modules.
+import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { decodeSource, tooLarge } from './decode.js';
+import type { ScanSettings } from './settings.js';
+import type { SourceFile } from './types.js';
+
+const NEVER_WALKED = new Set(['.git', '.terraform', 'node_modules']);
+
+/** Display form of a path: relative to cwd when inside it, forward slashes. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+  return sep === '/' ? shown : shown.split(sep).join('/');
+}
+
+/**
+ * Files to scan for the given operands. Named files are scanned whatever their extension
+ * (pre-commit already filtered them); only `exclude` applies. Directories use include/exclude.
+ */
+export function collectPaths(cwd: string, operands: string[], settings: ScanSettings): { abs: string; path: string }[] {
+  const out = new Map<string, string>();
+  for (const operand of operands.length ? operands : ['.']) {
+    const abs = resolve(cwd, operand);
+    let isDir: boolean;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      throw new UserError(`"${operand}" does not exist.`, 'Name existing files or directories, or run without arguments to scan the current directory.');
+    }
+    const path = displayPath(cwd, abs);
+    if (!isDir) {
+      if (!settings.exclude.matches(path)) out.set(abs, path);
+      continue;
+    }
+    walk(abs, path === '.' ? '' : path, settings, out);
+  }
+  return [...out].map(([abs, path]) => ({ abs, path }));
+}
+
+function walk(absDir: string, relDir: string, settings: ScanSettings, out: Map<string, string>): void {
+  let entries;
+  try {
+    entries = readdirSync(absDir, { withFileTypes: true });
+  } catch {
+    return; // unreadable directory: nothing we can scan there
+  }
+  for (const entry of entries) {
+    const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (NEVER_WALKED.has(entry.name) || settings.exclude.matches(`${rel}/`)) continue;
+      walk(join(absDir, entry.name), rel, settings, out);
+    } else if (entry.isFile() && settings.include.matches(rel) && !settings.exclude.matches(rel)) {
+      out.set(join(absDir, entry.name), rel);
+    }
+  }
+}
+
+export function readSource(abs: string, path: string, maxBytes: number): SourceFile {
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, 'r');
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return tooLarge(path, size, maxBytes);
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return decodeSource(path, bytes.subarray(0, read));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { path, skipped: code === 'EACCES' ? 'not readable (permission denied)' : `not readable (${code ?? 'error'})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
