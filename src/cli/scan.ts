@@ -1,7 +1,99 @@
-// Placeholder until the feature lands: see the open issues.
-import { UserError } from '../core/errors.js';
+// `credguard scan`: refuse Terraform files that hard-code AWS credentials (pre-commit guard).
+// Kept light on purpose: a clean commit loads no AWS SDK, no HCL parser and, without a config
+// file, no cosmiconfig; the JSON and SARIF formatters are loaded only when asked for.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkTopLevel, loadConfig } from '../core/config.js';
+import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import { scanSources } from '../scan/engine.js';
+import { collectPaths, readSource } from '../scan/files.js';
+import { formatClean, formatText } from '../scan/format-text.js';
+import { scanSettings } from '../scan/settings.js';
+import { readStaged } from '../scan/staged.js';
+import type { ScanReport, SourceFile } from '../scan/types.js';
 import type { Cli } from './io.js';
 
-export async function run(_args: string[], _cli: Cli): Promise<number> {
-  throw new UserError('"scan" is not implemented yet.', 'Track the feature in the project issues.');
+const HELP = `credguard scan — refuse Terraform files that hard-code AWS credentials
+
+Usage:
+  credguard scan [options] [path ...]    scan files / directories (default: the current directory)
+  credguard scan --staged [options]      scan the staged blobs (what the commit will contain)
+
+Options:
+  --staged             read the files from the git index instead of the working tree
+  -f, --format <fmt>   text (default), json or sarif
+  -c, --config <file>  use this config file instead of searching for one
+  -h, --help           show this help
+
+Rules: aws-provider-static-credentials, aws-backend-static-credentials,
+  aws-credentials-in-variable-default, aws-credentials-in-tfvars, aws-access-key-id,
+  aws-secret-access-key.
+Suppress a finding with "# credguard:ignore [rule[,rule]] [-- reason]" at the end of its line
+or alone on the line above. Secrets are always masked in the output.
+
+Exit codes: 0 clean, 1 findings (commit refused), 2 usage or input error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+export async function run(args: string[], cli: Cli): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      staged: { type: 'boolean', default: false },
+      format: { type: 'string', short: 'f', default: 'text' },
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    cli.out(HELP);
+    return EXIT_OK;
+  }
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) {
+    throw new UserError(`unknown format "${values.format}".`, 'Use --format text, json or sarif.');
+  }
+  if (values.staged && positionals.length > 0) {
+    throw new UserError('--staged reads the git index and takes no paths.', 'Drop the paths, or drop --staged to scan them from the working tree.');
+  }
+  const config = await loadConfig(cli.cwd, values.config === undefined ? undefined : resolve(cli.cwd, values.config));
+  checkTopLevel(config);
+  const settings = scanSettings(config);
+
+  const sources: SourceFile[] = values.staged
+    ? readStaged(cli.cwd, settings)
+    : collectPaths(cli.cwd, positionals, settings).map((p) => readSource(p.abs, p.path, settings.maxFileBytes));
+  const report = scanSources(sources, settings);
+  await print(report, format, cli);
+  return report.findings.some((f) => !f.suppression) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function print(report: ScanReport, format: Format, cli: Cli): Promise<void> {
+  if (format === 'json') {
+    const { formatJson } = await import('../scan/format-json.js');
+    cli.out(formatJson(report));
+    return;
+  }
+  if (format === 'sarif') {
+    const { formatSarif } = await import('../scan/format-sarif.js');
+    cli.out(formatSarif(report, packageVersion()));
+    return;
+  }
+  const { out, err } = formatText(report);
+  if (err) cli.err(err);
+  if (out) cli.out(out);
+  else if (cli.stdoutIsTTY) cli.out(formatClean(report));
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }

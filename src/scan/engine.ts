@@ -5,7 +5,7 @@ import { analyzeHcl } from './analyze-hcl.js';
 import { analyzeJson } from './analyze-json.js';
 import { CANDIDATE, findGenericSecrets } from './generic.js';
 import { LineIndex } from './positions.js';
-import { RULES, isKeyShaped, maskValue } from './rules.js';
+import { isKeyShaped, maskValue } from './rules.js';
 import type { ScanSettings } from './settings.js';
 import { newSink, type RuleSink } from './structure-rules.js';
 import { hasMarkers, readMarkers, suppressionFor } from './suppression.js';
@@ -177,8 +177,6 @@ function messageFor(f: RawFinding, masked: string): string {
       return `AWS access key id ${masked}.`;
     case 'aws-secret-access-key':
       return `AWS secret access key (${masked}) next to a secret keyword.`;
-    default:
-      return RULES[f.rule].title;
   }
 }
 

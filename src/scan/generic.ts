@@ -10,7 +10,7 @@ const ACCESS_KEY_ID = /(?<![A-Za-z0-9/+])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![
 // aws_secret_access_key / AWS_SECRET_ACCESS_KEY / secretAccessKey / secret_key … then `=`, `:`,
 // `:=`, `=>` or blanks, optional quotes, then exactly 40 base64 characters.
 const SECRET_NEAR_KEYWORD =
-  /(?:aws)?[_.-]?secret[_.-]?(?:access[_.-]?)?key(?:[_.-]?id)?["']?[ \t]*(?::=|=>|[:=]|[ \t])[ \t]*["']?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi;
+  /(?:aws)?[_.-]?secret[_.-]?(?:access[_.-]?)?key(?:[_.-]?id)?["']?[ \t]*(?::=|=>|[:=]|[ \t])[ \t]*["']?(?<![A-Za-z0-9/+])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi;
 
 /** Cheap test run before anything else: files without any of these cannot produce a finding. */
 export const CANDIDATE = /A(?:KIA|SIA|BIA|CCA)|access_key|secret|token/i;

@@ -46,7 +46,7 @@ export function readMarkers(text: string, index: LineIndex): { markers: Marker[]
     const line = i + 1;
     const offset = index.offsetOf(line);
     const alone = /^\s*(?:#|\/\/|\/\*)/.test(raw);
-    const lines = alone ? [line, line + 1] : [line];
+    const covered = alone ? [line, line + 1] : [line];
     const own = CREDGUARD.exec(raw);
     if (own) {
       const names = (own[1] ?? '').split(/[\s,]+/).filter(Boolean);
@@ -57,7 +57,7 @@ export function readMarkers(text: string, index: LineIndex): { markers: Marker[]
       markers.push({
         line,
         offset,
-        lines,
+        lines: covered,
         ...(names.length ? { rules } : {}),
         suppression: { kind: 'inline', marker: `credguard:ignore${names.length ? ` ${names.join(',')}` : ''}`, ...(reason ? { reason } : {}) },
       });
