@@ -113,7 +113,7 @@ __credguard_render() {
   fi
   state=$dir/prompt/$ctx.state
 
-  # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be digits.
+  # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15 digits.
   if [[ -f $state && -r $state ]]; then
     while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]]; }; do
       [[ $line == *=* && $line != =* ]] || continue
@@ -124,9 +124,9 @@ __credguard_render() {
         account) s_account=$v ;;
         region) s_region=$v ;;
         status) s_status=$v ;;
-        expires) [[ -n $v && $v != *[!0-9]* ]] && s_expires=$(( 10#$v )) ;;
+        expires) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v )) ;;
         refreshable) s_refreshable=$v ;;
-        stale_after) [[ -n $v && $v != *[!0-9]* ]] && s_stale_after=$(( 10#$v )) ;;
+        stale_after) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
       esac
     done < "$state"
     [[ $s_context == "$ctx" ]] && found=1

@@ -73,7 +73,7 @@ export function loadPromptState(env: Env, home: string, nowSeconds: number, fs: 
   let state: Partial<PromptState> | undefined;
   if (file) {
     const parsed = parseState(file.text.split('\n').slice(0, MAX_STATE_LINES).join('\n'));
-    if (parsed.context === context) state = parsed;
+    if (parsed.context === context) state = dropHugeNumbers(parsed);
   }
   let stale = true;
   if (state && file && state.staleAfter !== undefined && nowSeconds < state.staleAfter) {
@@ -88,4 +88,14 @@ export function loadPromptState(env: Env, home: string, nowSeconds: number, fs: 
 /** The lock `credguard refresh` holds while refreshing a context (the shells test it exists). */
 export function refreshLockPath(cacheRoot: string, context: string): string {
   return join(cacheRoot, 'locks', `${context}.lock`);
+}
+
+/** The shells accept numbers of 1-15 digits (fish's math is double precision); so do we. */
+function dropHugeNumbers(state: Partial<PromptState>): Partial<PromptState> {
+  const out = { ...state };
+  for (const k of ['expires', 'checked', 'staleAfter', 'written'] as const) {
+    const v = out[k];
+    if (v !== undefined && v > 999_999_999_999_999) delete out[k];
+  }
+  return out;
 }

@@ -29,39 +29,39 @@ export const RULES: Record<RuleId, RuleInfo> = {
     title: 'Static AWS credentials in a provider "aws" block',
     description:
       'A literal access_key, secret_key, token or web_identity_token in a provider "aws" block is committed with the code, overrides every other credential source in Terraform and fails with InvalidClientTokenId once the key is rotated.',
-    fix: 'remove the literal and let Terraform find credentials itself: AWS_PROFILE / profile, SSO (aws sso login), or environment variables; deactivate the key in IAM if it was ever pushed.',
+    fix: 'use a profile, SSO or environment variables instead (AWS_PROFILE=…); deactivate the key in IAM if it was ever pushed.',
   },
   'aws-backend-static-credentials': {
     id: 'aws-backend-static-credentials',
     title: 'Static AWS credentials in an S3 backend or terraform_remote_state config',
     description:
       'A literal access_key, secret_key or token in backend "s3" or in a terraform_remote_state config is committed with the code and is also stored in the state and plan files.',
-    fix: 'remove the literal; use a profile, environment variables, or `terraform init -backend-config=<git-ignored file>`.',
+    fix: 'use a profile or environment variables, or `terraform init -backend-config=<git-ignored file>`.',
   },
   'aws-credentials-in-variable-default': {
     id: 'aws-credentials-in-variable-default',
     title: 'AWS credential as a variable default',
     description:
       'A variable default that is an AWS key, or that reaches a provider or backend credential attribute, hard-codes the credential in the module.',
-    fix: 'remove the default and pass the value at run time (TF_VAR_<name> or a git-ignored *.auto.tfvars).',
+    fix: 'drop the default; pass the value at run time (TF_VAR_<name> or a git-ignored *.auto.tfvars).',
   },
   'aws-credentials-in-tfvars': {
     id: 'aws-credentials-in-tfvars',
     title: 'AWS credential in a tfvars file',
     description: 'A .tfvars or .tfvars.json file assigns an AWS key, or a literal to a credential-named variable.',
-    fix: 'keep credentials out of committed tfvars: add the file to .gitignore or use TF_VAR_<name> / a profile.',
+    fix: 'keep this file out of git (.gitignore) or pass the value as TF_VAR_<name>.',
   },
   'aws-access-key-id': {
     id: 'aws-access-key-id',
     title: 'AWS access key id',
     description: 'An AWS access key id (AKIA/ASIA/ABIA/ACCA) appears in a Terraform file.',
-    fix: 'remove it; if it was ever pushed, deactivate the key in IAM — it stays in git history.',
+    fix: 'remove it, and deactivate the key in IAM if it was ever pushed (git keeps history).',
   },
   'aws-secret-access-key': {
     id: 'aws-secret-access-key',
     title: 'AWS secret access key',
     description: 'A 40-character AWS secret access key appears next to an AWS secret keyword.',
-    fix: 'remove it and rotate the key in IAM — it stays in git history once committed.',
+    fix: 'remove it, and rotate the key in IAM if it was ever pushed (git keeps history).',
   },
 };
 
