@@ -116,7 +116,7 @@ __credguard_render() {
   # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15 digits.
   if [[ -f $state && -r $state ]]; then
     while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]]; }; do
-      [[ $line == *=* && $line != =* ]] || continue
+      [[ $line == *=* && $line != '='* ]] || continue
       v=${line#*=}
       case ${line%%=*} in
         context) s_context=$v ;;

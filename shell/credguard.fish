@@ -57,19 +57,6 @@ set -q __credguard_guard_waited; or set -g __credguard_guard_waited
 set -q CREDGUARD_PROMPT; or set -g CREDGUARD_PROMPT ''
 set -g __credguard_position "$CREDGUARD_PROMPT_POSITION"
 
-# Value of the variable named $argv[1] if it is exported (only those reach Terraform), else "".
-function __credguard_exported
-    if set -qx $argv[1]
-        set -l name $argv[1]
-        printf '%s' "$$name"
-    end
-end
-
-# A digit string of at most 15 digits, else nothing (what the Node reader accepts too).
-function __credguard_num
-    string match -qr '^[0-9]{1,15}$' -- $argv[1]; and printf '%s' (math $argv[1])
-end
-
 # Start `credguard refresh --quiet` for context $argv[1] at epoch $argv[2], cache dir $argv[3],
 # unless this shell did so less than 30 s ago, or a refresh holds the context's lock and we
 # have not yet waited 30 s on it (the next refresh after that breaks a crashed holder's lock).
@@ -99,35 +86,42 @@ end
 
 # Compute the segment into the CREDGUARD_PROMPT* variables. Builtins only.
 function __credguard_render
-    set -l now (math (path mtime /) + (path mtime --relative /))
+    set -l t (path mtime / ; path mtime --relative /)
+    set -l now (math $t[1] + $t[2])
 
     # Context name = src/core/state.ts promptContextName.
-    set -l key (__credguard_exported AWS_ACCESS_KEY_ID)
-    set -l profile
+    # (exported variables only: `set -qx NAME; and set x "$NAME"` — a function returning the
+    # value would cost a command substitution each)
+    set -l key ''
+    set -l profile ''
     set -l ctx
+    set -qx AWS_ACCESS_KEY_ID; and set key "$AWS_ACCESS_KEY_ID"
     if test -n "$key"
         set ctx "env-$key"
     else
-        set profile (__credguard_exported AWS_PROFILE)
-        test -z "$profile"; and set profile (__credguard_exported AWS_DEFAULT_PROFILE)
+        set -qx AWS_PROFILE; and set profile "$AWS_PROFILE"
+        test -z "$profile"; and set -qx AWS_DEFAULT_PROFILE; and set profile "$AWS_DEFAULT_PROFILE"
         test -z "$profile"; and set profile default
         set ctx "profile-$profile"
     end
-    set ctx (string replace -ra '[^A-Za-z0-9._-]' _ -- $ctx)
+    # (`string match -q` needs no command substitution: only replace when there is something to)
+    string match -qr '[^A-Za-z0-9._-]' -- $ctx; and set ctx (string replace -ra '[^A-Za-z0-9._-]' _ -- $ctx)
 
     # Cache dir = src/core/cache.ts cacheDir.
-    set -l dir (__credguard_exported CREDGUARD_CACHE_DIR)
+    set -l dir ''
+    set -qx CREDGUARD_CACHE_DIR; and set dir "$CREDGUARD_CACHE_DIR"
     if test -z "$dir"
-        set -l xdg (__credguard_exported XDG_CACHE_HOME)
-        if test -n "$xdg"
-            set dir $xdg/credguard
+        if set -qx XDG_CACHE_HOME; and test -n "$XDG_CACHE_HOME"
+            set dir "$XDG_CACHE_HOME/credguard"
         else
             set dir $HOME/.cache/credguard
         end
     end
     set -l state $dir/prompt/$ctx.state
 
-    # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be digits.
+    # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15
+    # digits (math reads 017 as 17, like the other readers). One `read -z` takes the whole
+    # file, one `string match` picks the keys we use: no per-line command substitutions.
     set -l s_context ''
     set -l s_label ''
     set -l s_account ''
@@ -139,32 +133,31 @@ function __credguard_render
     set -l found 0
     set -l stale 1
     if test -f $state -a -r $state
-        set -l n 0
-        while test $n -lt 64; and begin
-                read -l line; or test -n "$line"
-            end
-            set n (math $n + 1)
-            string match -q -- '?*=*' $line; or continue
-            set -l v (string split -m1 = -- $line)
-            switch $v[1]
+        set -l all
+        read -z all <$state
+        set -l kv (string split \n -- $all)[1..64]
+        set kv (string match -rg '^(context|label|account|region|status|expires|refreshable|stale_after)=(.*)$' -- $kv)
+        while set -q kv[2]
+            switch $kv[1]
                 case context
-                    set s_context "$v[2]"
+                    set s_context $kv[2]
                 case label
-                    set s_label "$v[2]"
+                    set s_label $kv[2]
                 case account
-                    set s_account "$v[2]"
+                    set s_account $kv[2]
                 case region
-                    set s_region "$v[2]"
+                    set s_region $kv[2]
                 case status
-                    set s_status "$v[2]"
+                    set s_status $kv[2]
                 case expires
-                    set -l x (__credguard_num "$v[2]"); and set s_expires $x
+                    string match -qr '^[0-9]{1,15}$' -- $kv[2]; and set s_expires $kv[2]
                 case refreshable
-                    set s_refreshable "$v[2]"
+                    set s_refreshable $kv[2]
                 case stale_after
-                    set -l x (__credguard_num "$v[2]"); and set s_stale_after $x
+                    string match -qr '^[0-9]{1,15}$' -- $kv[2]; and set s_stale_after $kv[2]
             end
-        end <$state
+            set -e kv[1..2]
+        end
         test "$s_context" = "$ctx"; and set found 1
     end
 
@@ -172,10 +165,10 @@ function __credguard_render
     if test $found = 1 -a -n "$s_stale_after"; and test $now -lt $s_stale_after
         set stale 0
         set -l smtime (path mtime $state)
-        set -l cfg (__credguard_exported AWS_CONFIG_FILE)
-        test -z "$cfg"; and set cfg $HOME/.aws/config
-        set -l cred (__credguard_exported AWS_SHARED_CREDENTIALS_FILE)
-        test -z "$cred"; and set cred $HOME/.aws/credentials
+        set -l cfg $HOME/.aws/config
+        set -qx AWS_CONFIG_FILE; and test -n "$AWS_CONFIG_FILE"; and set cfg "$AWS_CONFIG_FILE"
+        set -l cred $HOME/.aws/credentials
+        set -qx AWS_SHARED_CREDENTIALS_FILE; and test -n "$AWS_SHARED_CREDENTIALS_FILE"; and set cred "$AWS_SHARED_CREDENTIALS_FILE"
         for f in (string replace -r '^~/' "$HOME/" -- $cfg $cred) $HOME/.aws/sso/cache/*.json
             set -l m (path mtime -- $f 2>/dev/null)
             if test -n "$m"; and test $m -gt $smtime
@@ -201,8 +194,9 @@ function __credguard_render
         end
     end
     test $found = 1; and set account $s_account
-    set -l region (__credguard_exported AWS_REGION)
-    test -z "$region"; and set region (__credguard_exported AWS_DEFAULT_REGION)
+    set -l region ''
+    set -qx AWS_REGION; and set region "$AWS_REGION"
+    test -z "$region"; and set -qx AWS_DEFAULT_REGION; and set region "$AWS_DEFAULT_REGION"
     test -z "$region" -a $found = 1; and set region $s_region
 
     set -l tail ''
@@ -224,7 +218,9 @@ function __credguard_render
                             else if test $i -lt 3600
                                 set tail (math "floor($i / 60)")m
                             else if test $i -lt 172800
-                                set tail (printf '%dh%02dm' (math "floor($i / 3600)") (math "floor($i / 60) % 60"))
+                                set -l hm (math "floor($i / 3600)"; math "floor($i / 60) % 60")
+                                test $hm[2] -lt 10; and set hm[2] 0$hm[2]
+                                set tail {$hm[1]}h{$hm[2]}m
                             else
                                 set tail (math "floor($i / 86400)")d
                             end
@@ -273,10 +269,12 @@ function __credguard_render
         set tail "$tail?"
     end
 
-    set -l cntrl '[\x{00}-\x{1f}\x{7f}-\x{9f}]'
-    set label (string replace -ra -- $cntrl '?' "$label")
-    set account (string replace -ra -- $cntrl '?' "$account")
-    set region (string replace -ra -- $cntrl '?' "$region")
+    if string match -qr -- '[\x{00}-\x{1f}\x{7f}-\x{9f}]' "$label" "$account" "$region"
+        set -l lar (string replace -ra -- '[\x{00}-\x{1f}\x{7f}-\x{9f}]' '?' "$label" "$account" "$region")
+        set label $lar[1]
+        set account $lar[2]
+        set region $lar[3]
+    end
     set -l head $label
     test -n "$__credguard_symbol"; and set head "$__credguard_symbol $head"
     test "$__credguard_show_account" = 1 -a -n "$account"; and set head "$head $account"
@@ -294,13 +292,13 @@ function __credguard_render
         case expired
             set tail_c $__credguard_sgr_expired; set tail_z $__credguard_zc_expired
     end
-    # Class colours: the first glob (only * and ? active) matching the label or the account.
+    # Class colours: the first glob (only * and ? active; baked as an anchored regex) matching
+    # the label or the account.
     set -l head_c $tail_c
     set -l head_z $tail_z
     set -l i 1
-    set -l nclass (count $__credguard_classes)
-    while test (math $i + 2) -le $nclass
-        if string match -q -- $__credguard_classes[$i] "$label"; or string match -q -- $__credguard_classes[$i] "$account"
+    while set -q __credguard_classes[(math $i + 2)]
+        if string match -qr -- $__credguard_classes[$i] "$label"; or string match -qr -- $__credguard_classes[$i] "$account"
             set head_c $__credguard_classes[(math $i + 1)]
             set head_z $__credguard_classes[(math $i + 2)]
             break
@@ -314,7 +312,8 @@ function __credguard_render
     set -g CREDGUARD_PROMPT_LEVEL $level
     test $level = normal; or set head_z $tail_z
     set -g CREDGUARD_PROMPT_COLOR $head_z
-    set -l nocolor (__credguard_exported NO_COLOR)
+    set -l nocolor ''
+    set -qx NO_COLOR; and set nocolor "$NO_COLOR"
     if test "$__credguard_plain" = 1 -o -n "$nocolor"
         set -g CREDGUARD_PROMPT $text
         return 0

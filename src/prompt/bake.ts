@@ -23,10 +23,15 @@ export function fishQuote(value: string): string {
 /**
  * A class glob as a shell pattern with only `*` and `?` active. bash: every other ASCII
  * punctuation character is backslash-escaped; zsh: its pattern characters `[]()|<>~#^\`
- * (`<1-9>`, `(a|b)`…); fish's `string match` only knows `*`, `?` and `\`.
+ * (`<1-9>`, `(a|b)`…); fish: an anchored `string match -r` regex.
  */
 export function shellPattern(glob: string, shell: InitShell): string {
-  if (shell === 'fish') return glob.replace(/\\/g, '\\\\');
+  if (shell === 'fish') {
+    // fish's `string match` glob cannot put a literal `\` before a wildcard: use a regex
+    let re = '^';
+    for (const ch of glob) re += ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[^A-Za-z0-9\u0080-\u{10ffff}]/u, '\\$&');
+    return `${re}$`;
+  }
   // zsh keeps the backslash before a character that is not special to its patterns
   if (shell === 'zsh') return glob.replace(/[[\]()|<>~#^\\]/g, '\\$&');
   return glob.replace(/[^A-Za-z0-9*?\u0080-\u{10ffff}]/gu, '\\$&');

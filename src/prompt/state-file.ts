@@ -72,8 +72,9 @@ export function loadPromptState(env: Env, home: string, nowSeconds: number, fs: 
   const file = fs.readRegular(path);
   let state: Partial<PromptState> | undefined;
   if (file) {
-    const parsed = parseState(file.text.split('\n').slice(0, MAX_STATE_LINES).join('\n'));
-    if (parsed.context === context) state = dropHugeNumbers(parsed);
+    const text = file.text.split('\n').slice(0, MAX_STATE_LINES).join('\n');
+    const parsed = parseState(text);
+    if (parsed.context === context) state = dropLongNumbers(parsed, text);
   }
   let stale = true;
   if (state && file && state.staleAfter !== undefined && nowSeconds < state.staleAfter) {
@@ -91,11 +92,13 @@ export function refreshLockPath(cacheRoot: string, context: string): string {
 }
 
 /** The shells accept numbers of 1-15 digits (fish's math is double precision); so do we. */
-function dropHugeNumbers(state: Partial<PromptState>): Partial<PromptState> {
+function dropLongNumbers(state: Partial<PromptState>, text: string): Partial<PromptState> {
   const out = { ...state };
-  for (const k of ['expires', 'checked', 'staleAfter', 'written'] as const) {
-    const v = out[k];
-    if (v !== undefined && v > 999_999_999_999_999) delete out[k];
+  const keys = { expires: 'expires', checked: 'checked', staleAfter: 'stale_after', written: 'written' } as const;
+  for (const [field, key] of Object.entries(keys) as Array<[keyof typeof keys, string]>) {
+    let last: string | undefined;
+    for (const line of text.split('\n')) if (line.startsWith(`${key}=`)) last = line.slice(key.length + 1);
+    if (last !== undefined && last.length > 15) delete out[field];
   }
   return out;
 }

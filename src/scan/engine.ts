@@ -3,7 +3,8 @@
 // finding per location, suppressions and masked, positioned findings. Pure: no I/O.
 import { analyzeHcl } from './analyze-hcl.js';
 import { analyzeJson } from './analyze-json.js';
-import { CANDIDATE, findGenericSecrets } from './generic.js';
+import { findGenericSecrets } from './generic.js';
+import { fileKind, mayHoldFindings } from './prefilter.js';
 import { LineIndex } from './positions.js';
 import { isKeyShaped, maskValue } from './rules.js';
 import type { ScanSettings } from './settings.js';
@@ -17,15 +18,6 @@ interface Analyzed {
   dir: string;
   sink: RuleSink;
   generic: RawFinding[];
-}
-
-export function fileKind(path: string): FileKind {
-  const p = path.toLowerCase();
-  if (p.endsWith('.tf.json')) return 'tf-json';
-  if (p.endsWith('.tfvars.json')) return 'tfvars-json';
-  if (p.endsWith('.tfvars')) return 'tfvars';
-  if (p.endsWith('.tf') || p.endsWith('.hcl')) return 'tf';
-  return 'text';
 }
 
 function dirOf(path: string): string {
@@ -49,8 +41,7 @@ export function scanSources(files: SourceFile[], settings: ScanSettings): ScanRe
     filesScanned++;
     if (file.latin1) warnings.push({ file: file.path, level: 'note', message: 'is not valid UTF-8; scanned as latin1.' });
     const item: Analyzed = { file: file as Analyzed['file'], kind: fileKind(file.path), dir: dirOf(file.path), sink: newSink(settings.emulatorExemption), generic: [] };
-    const alwaysStructural = item.kind === 'tfvars' || item.kind === 'tfvars-json';
-    if (!alwaysStructural && !CANDIDATE.test(file.text)) {
+    if (!mayHoldFindings(file.path, file.text)) {
       if (item.kind !== 'text' && file.text.includes('variable')) deferred.push(item);
       continue;
     }

@@ -12,9 +12,6 @@ const ACCESS_KEY_ID = /(?<![A-Za-z0-9/+])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![
 const SECRET_NEAR_KEYWORD =
   /(?:aws)?[_.-]?secret[_.-]?(?:access[_.-]?)?key(?:[_.-]?id)?["']?[ \t]*(?::=|=>|[:=]|[ \t])[ \t]*["']?(?<![A-Za-z0-9/+])([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi;
 
-/** Cheap test run before anything else: files without any of these cannot produce a finding. */
-export const CANDIDATE = /A(?:KIA|SIA|BIA|CCA)|access_key|secret|token/i;
-
 export function findGenericSecrets(text: string, accessKeys: boolean, secrets: boolean): RawFinding[] {
   const out: RawFinding[] = [];
   if (accessKeys) {

@@ -172,6 +172,7 @@ class Parser {
       }
       tokens.push(tok);
     }
+    if (closers.length > 0) this.problem(`a "${closers[closers.length - 1]}" is missing at the end of the file`, tokens[tokens.length - 1]);
     const start = tokens[0]?.start ?? first?.start ?? 0;
     const end = tokens[tokens.length - 1]?.end ?? start;
     return { tokens, start, end };

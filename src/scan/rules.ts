@@ -2,16 +2,9 @@
 // and the shape tests that decide whether a literal looks like an AWS credential.
 import { maskKeyId, maskSecret } from '../core/mask.js';
 
-export const RULE_IDS = [
-  'aws-provider-static-credentials',
-  'aws-backend-static-credentials',
-  'aws-credentials-in-variable-default',
-  'aws-credentials-in-tfvars',
-  'aws-access-key-id',
-  'aws-secret-access-key',
-] as const;
+import { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
 
-export type RuleId = (typeof RULE_IDS)[number];
+export { RULE_IDS, isRuleId, type RuleId };
 
 export interface RuleInfo {
   id: RuleId;
@@ -64,10 +57,6 @@ export const RULES: Record<RuleId, RuleInfo> = {
     fix: 'remove it, and rotate the key in IAM if it was ever pushed (git keeps history).',
   },
 };
-
-export function isRuleId(value: string): value is RuleId {
-  return (RULE_IDS as readonly string[]).includes(value);
-}
 
 /** Attributes of provider "aws", backend "s3" and remote state config that carry credentials. */
 export const CREDENTIAL_ATTRIBUTES: ReadonlySet<string> = new Set(['access_key', 'secret_key', 'token']);

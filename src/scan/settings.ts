@@ -1,7 +1,7 @@
 // The `scan` section of the credguard config, validated against its defaults.
 import { readSection, type LoadedConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { RULE_IDS, isRuleId, type RuleId } from './rules.js';
+import { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
 import { GlobSet } from './glob.js';
 
 export const SCAN_DEFAULTS = {

@@ -155,7 +155,8 @@ export function checkTfvarsEntry(entry: ConfigEntry, sink: RuleSink, path = entr
   const value = entry.value;
   if (!value) return;
   const literal = keyShapedLiteral(value) ?? (isCredentialName(entry.name) ? hardCodedCredential(value) : undefined);
-  if (literal) push(sink, 'aws-credentials-in-tfvars', literal, value, `tfvars "${path}"`);
+  // the AWS documentation's example keys are only findings inside a provider or backend
+  if (literal && !isExampleKey(literal.text)) push(sink, 'aws-credentials-in-tfvars', literal, value, `tfvars "${path}"`);
 }
 
 function push(sink: RuleSink, rule: RuleId, literal: Literal, value: ValueInfo, where: string): void {

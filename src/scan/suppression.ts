@@ -3,8 +3,7 @@
 //   checkov:skip=CKV_AWS_41[:reason]                anywhere in the provider block (checkov's scope)
 //   gitleaks:allow                                  on the same line (gitleaks' scope)
 // Suppressed findings are kept (JSON / SARIF show them) but do not fail the scan.
-import type { RuleId } from './rules.js';
-import { isRuleId } from './rules.js';
+import { isRuleId, type RuleId } from './rule-ids.js';
 import type { LineIndex } from './positions.js';
 import type { RawFinding, Suppression } from './types.js';
 

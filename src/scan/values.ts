@@ -51,6 +51,14 @@ function templateLiteral(parts: TemplatePart[], fallbackAt: number, heredoc: boo
   let text = '';
   let at: number | undefined;
   for (const part of parts) {
+    const only = part.kind === 'interp' && part.tokens.length === 1 ? part.tokens[0] : undefined;
+    if (only?.kind === 'string') {
+      // `${"AKIA…"}` is the literal itself, only dressed up as a template
+      const inner = templateLiteral(only.parts ?? [], only.start + 1, false);
+      text += inner.text;
+      if (at === undefined && inner.text.trim() !== '') at = inner.at;
+      continue;
+    }
     if (part.kind !== 'literal') continue;
     text += part.text;
     if (at === undefined && part.text.trim() !== '') {

@@ -15,7 +15,9 @@
 // the lock file), so one template directory is initialised per process and every workspace
 // gets a copy of its `.terraform` (a symlink into the mirror) and `.terraform.lock.hcl`.
 // A `terraform plan` that configures the provider costs ~8–9 s regardless (terraform starts the
-// provider three times: schema, validate, plan) — run plans concurrently where possible.
+// provider three times: schema, validate, plan) and ~6 s of CPU (with GOGC=400, set below);
+// on a 2-CPU box run at most 2 plans at once, and fold cases into one plan with aliased
+// providers where the question is per-provider (see providerErrors).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, mkdtempSync, writeFileSync, rmSync, cpSync, mkdirSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
@@ -236,6 +238,9 @@ export function runTerraform(dir: string, args: string[], env: Record<string, st
   const e = { ...env };
   delete e['TF_PLUGIN_CACHE_DIR'];
   e['TF_IN_AUTOMATION'] = '1';
+  // Go GC tuning only: cuts the provider's CPU time by ~40 % (10 s → 6 s user per plan on a
+  // 2-CPU box) at ~150 MB more RSS. Behaviour is unchanged.
+  e['GOGC'] ??= '400';
   e['TF_CLI_CONFIG_FILE'] ??= terraformCliConfig();
   return new Promise((resolve) => {
     const child = spawn('terraform', args, { cwd: dir, env: e, stdio: ['ignore', 'pipe', 'pipe'] });

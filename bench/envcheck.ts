@@ -1,0 +1,131 @@
+// Benchmark of `credguard env-check` — what `use credguard` adds to every `cd` into a direnv
+// directory — against a bare `node -e 0` (target: env-check ≤ 1.3× node -e 0), in one run:
+//   node --import tsx bench/envcheck.ts        (BENCH_RUNS=n to change the number of runs)
+// Wall time of whole processes, median of interleaved runs (round-robin, so a load spike hits
+// every row alike), plus the median user+sys CPU time from /usr/bin/time where available (much
+// steadier than wall time on a busy machine). NODE_EXTRA_CA_CERTS is unset for every Node
+// process timed: where it is set, Node reads the whole CA bundle at startup (~90 ms on the
+// machine this was written on), which would swamp what is measured here.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'credguard.js');
+const RUNS = Math.max(3, Number(process.env['BENCH_RUNS']) || 30);
+const WARMUP = 3;
+const TARGET = 1.3;
+
+// Fake keys of the right shape — never real credentials.
+const KEY_A = { id: 'AKIAY7QZ3M4NB2XK5TRW', secret: 'q8Hf3kLm9ZxV2bN7cR1tY6uI0oP4aS5dG8hJ2kLm' };
+const KEY_B = { id: 'AKIAZ4RT6WQ2MN3BX7LP', secret: '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' };
+
+interface Case {
+  name: string;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+function setup(): { home: string; project: string } {
+  const home = mkdtempSync(join(tmpdir(), 'credguard-bench-envcheck-'));
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  const profiles = ['dev', 'staging', 'prod', 'audit', 'sandbox'];
+  writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${KEY_A.id}\naws_secret_access_key = ${KEY_A.secret}\n\n[prod]\naws_access_key_id = ${KEY_B.id}\naws_secret_access_key = ${KEY_B.secret}\n`);
+  writeFileSync(join(home, '.aws', 'config'), [
+    '[default]\nregion = us-east-1\n',
+    ...profiles.filter((p) => p !== 'prod').map((p, i) => `[profile ${p}]\nrole_arn = arn:aws:iam::12345678901${i}:role/Admin\nsource_profile = prod\nregion = eu-west-1\n`),
+    '[profile prod]\nregion = eu-west-1\n',
+    '[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\nregion = us-west-2\n',
+    '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n',
+  ].join('\n'));
+  const project = join(home, 'project');
+  mkdirSync(project);
+  return { home, project };
+}
+
+function nodeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ...extra };
+  delete env['NODE_EXTRA_CA_CERTS'];
+  return env;
+}
+
+function wallMs(c: Case): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(c.argv[0] ?? '', c.argv.slice(1), { env: c.env, cwd: c.cwd, stdio: 'ignore' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  return ms;
+}
+
+const TIME = '/usr/bin/time';
+function cpuMs(c: Case): number | undefined {
+  if (!existsSync(TIME)) return undefined;
+  const r = spawnSync(TIME, ['-f', '%U %S', ...c.argv], { env: c.env, cwd: c.cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr ?? '');
+  return m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+function main(): void {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+    console.error('dist/ is missing: run `npx tsc -p .` (or `npm run bench`, which builds) first.');
+    process.exitCode = 1;
+    return;
+  }
+  const { home, project } = setup();
+  try {
+    const node = process.execPath;
+    const stale = { AWS_PROFILE: 'prod', AWS_ACCESS_KEY_ID: KEY_A.id, AWS_SECRET_ACCESS_KEY: KEY_A.secret };
+    const cases: Case[] = [
+      { name: 'node -e 0', argv: [node, '-e', '0'], env: nodeEnv(home), cwd: project },
+      { name: 'credguard --version (dispatcher only)', argv: [node, BIN, '--version'], env: nodeEnv(home), cwd: project },
+      { name: 'env-check (clean, profile prod)', argv: [node, BIN, 'env-check'], env: nodeEnv(home, { AWS_PROFILE: 'prod' }), cwd: project },
+      {
+        name: 'env-check --profile prod --account … --region … --fix --shell bash (stale env keys)',
+        argv: [node, BIN, 'env-check', '--profile', 'prod', '--account', '123456789012', '--region', 'eu-west-1', '--fix', '--shell', 'bash'],
+        env: nodeEnv(home, stale),
+        cwd: project,
+      },
+    ];
+    const wall = cases.map(() => [] as number[]);
+    const cpu = cases.map(() => [] as number[]);
+    for (let i = 0; i < WARMUP; i++) for (const c of cases) wallMs(c);
+    for (let i = 0; i < RUNS; i++) {
+      cases.forEach((c, k) => wall[k]?.push(wallMs(c)));
+      cases.forEach((c, k) => {
+        const ms = cpuMs(c);
+        if (ms !== undefined) cpu[k]?.push(ms);
+      });
+    }
+    const base = median(wall[0] ?? []);
+    const baseCpu = cpu[0]?.length ? median(cpu[0]) : undefined;
+    const lines = [
+      `env-check benchmark — ${RUNS} interleaved runs each (after ${WARMUP} warm-up rounds), median; node ${process.version}, ${cpus().length} CPU(s) (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}`,
+      'NODE_EXTRA_CA_CERTS unset for every timed process (it adds ~90 ms of CA-bundle loading per Node start on this machine).',
+      '',
+      '| command | wall median | × node -e 0 | user+sys CPU median | × node -e 0 |',
+      '|---|---:|---:|---:|---:|',
+    ];
+    cases.forEach((c, k) => {
+      const w = median(wall[k] ?? []);
+      const cm = cpu[k]?.length ? median(cpu[k] ?? []) : undefined;
+      lines.push(`| \`${c.name}\` | ${w.toFixed(1)} ms | ${(w / base).toFixed(2)}× | ${cm === undefined ? 'n/a' : `${cm.toFixed(0)} ms`} | ${cm === undefined || !baseCpu ? 'n/a' : `${(cm / baseCpu).toFixed(2)}×`} |`);
+    });
+    const envCheck = median(wall[2] ?? []);
+    const ratio = envCheck / base;
+    lines.push('', `target: env-check ≤ ${TARGET}× node -e 0 — ${ratio <= TARGET ? 'met' : 'MISSED'} (${ratio.toFixed(2)}×)`);
+    console.log(lines.join('\n'));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,134 @@
+// Prompt benchmark (node --import tsx bench/prompt.ts, or npm run bench):
+//   1,000 warm renders inside one bash, one zsh (and one fish), timed inside the shell
+//   vs 1,000 spawns of /bin/true from that shell (what one `$(…)` segment costs at least)
+//   vs `credguard prompt` invocations (100 timed, scaled to 1,000)
+//   + child processes created by 1,000 warm renders, counted with strace
+//   + 50 shells whose state went stale at once → GetCallerIdentity calls (local STS stub)
+// Prints a markdown table for the README. NODE_EXTRA_CA_CERTS is removed from the
+// environment of every timed Node process (on the reference machine it adds ~90 ms per start).
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus, totalmem, release } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN } from '../test/helpers/cli.js';
+import { KEYS } from '../test/helpers/fakectx.js';
+import { startStsStub } from '../test/helpers/sts-stub.js';
+import { hasCommand } from '../test/helpers/integration.js';
+import { initFile, nowSec, renderLoop, sandbox, shellArgv, state, straceCount, writeState, type Shell } from '../test/shell/harness.js';
+
+const N = 1000;
+const NODE_RUNS = 100;
+const sb = sandbox();
+const env = (extra: Record<string, string> = {}): Record<string, string> => {
+  const e = sb.env({ AWS_PROFILE: 'prod', CREDGUARD_PROMPT_NO_REFRESH: '1', ...extra });
+  delete e['NODE_EXTRA_CA_CERTS'];
+  return e;
+};
+
+function version(cmd: string, args: string[]): string {
+  return (spawnSync(cmd, args, { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').trim();
+}
+
+/** Seconds elapsed inside the shell for `body`, printed by the shell itself. */
+function timeInShell(shell: Shell, init: string, body: string): number {
+  const clock = {
+    bash: ['t0=$EPOCHREALTIME', 't1=$EPOCHREALTIME; printf "%s %s" "$t0" "$t1" >&2'],
+    zsh: ['zmodload zsh/datetime; t0=$EPOCHREALTIME', 't1=$EPOCHREALTIME; printf "%s %s" "$t0" "$t1" >&2'],
+    // fish has no clock builtin; the bench may fork: `date` once before and once after
+    fish: ['set -l t0 (date +%s.%N)', 'set -l t1 (date +%s.%N); printf "%s %s" $t0 $t1 >&2'],
+  }[shell];
+  const [cmd, ...args] = shellArgv(shell, init, `${clock[0]}; ${body}; ${clock[1]}`);
+  const r = spawnSync(cmd!, args, { env: env(), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${shell}: ${r.stderr}`);
+  const [t0, t1] = r.stderr.trim().split(' ').map(Number);
+  return t1! - t0!;
+}
+
+const trueLoop = (shell: Shell): string => (shell === 'fish' ? renderLoop('fish', N).replace('__credguard_render', '/bin/true') : `for ((i = 0; i < ${N}; i++)); do /bin/true; done`);
+
+async function main(): Promise<void> {
+  const now = nowSec();
+  writeState(sb, state({ context: 'profile-prod', expires: now + 42 * 60 + 30, staleAfter: now + 3600 }));
+  const shells: Shell[] = (['bash', 'zsh', 'fish'] as Shell[]).filter((s) => hasCommand(s));
+  const inits = {} as Record<Shell, string>;
+  for (const s of shells) inits[s] = await initFile(sb, s);
+
+  const rows: string[][] = [];
+  const perRender: Record<string, number> = {};
+  let trueSpawn = 0;
+  for (const s of shells) {
+    const render = timeInShell(s, inits[s], renderLoop(s, N)) / N;
+    const spawnTrue = timeInShell(s, inits[s], trueLoop(s)) / N;
+    perRender[s] = render;
+    if (s === 'bash') trueSpawn = spawnTrue;
+    let forks = 'n/a (no strace)';
+    if (hasCommand('strace')) {
+      const c = straceCount(shellArgv(s, inits[s], renderLoop(s, N)), env(), join(sb.root, `strace.${s}`));
+      forks = String(c.processes + c.execs.length);
+    }
+    rows.push([`${s}: 1 warm render (in-shell loop of ${N})`, `${(render * 1e6).toFixed(1)} µs`, `${(render / spawnTrue).toFixed(3)}×`, forks]);
+    rows.push([`${s}: 1 spawn of /bin/true (loop of ${N})`, `${(spawnTrue * 1e6).toFixed(1)} µs`, '1×', '1']);
+  }
+
+  // credguard prompt: NODE_RUNS timed invocations, scaled
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < NODE_RUNS; i++) {
+    const r = spawnSync(process.execPath, [BIN, 'prompt', '--shell', 'bash'], { env: env(), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  }
+  const nodeOne = Number(process.hrtime.bigint() - t0) / 1e9 / NODE_RUNS;
+  rows.push([`\`credguard prompt\` (${NODE_RUNS} timed, ×${N / NODE_RUNS} for ${N})`, `${(nodeOne * 1e3).toFixed(1)} ms`, trueSpawn ? `${(nodeOne / trueSpawn).toFixed(0)}×` : '', '1 (+ node threads)']);
+
+  // 50 shells whose state went stale at once
+  const stub = await startStsStub({ ok: { account: '777788889999' } });
+  let stsCalls = -1;
+  try {
+    writeFileSync(join(sb.home, '.aws', 'credentials'), `[team]\naws_access_key_id = ${KEYS.a.id}\naws_secret_access_key = ${KEYS.a.secret}\n`);
+    writeFileSync(join(sb.home, '.aws', 'config'), '[profile team]\nregion = us-west-2\n');
+    writeState(sb, state({ context: 'profile-team', label: 'team', staleAfter: nowSec() - 1 }));
+    const e = { ...env({ AWS_PROFILE: 'team', AWS_ENDPOINT_URL_STS: stub.endpoint }) };
+    delete e['CREDGUARD_PROMPT_NO_REFRESH'];
+    const list: Shell[] = Array.from({ length: 50 }, (_, i) => shells[i % shells.length]!);
+    await Promise.all(
+      list.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const [cmd, ...args] = shellArgv(s, inits[s], s === 'fish' ? '__credguard_render' : '__credguard_precmd');
+            spawn(cmd!, args, { env: e, stdio: 'ignore' }).on('close', () => resolve());
+          }),
+      ),
+    );
+    const deadline = Date.now() + 60_000;
+    await new Promise((r) => setTimeout(r, 500));
+    while (liveRefreshes() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    stsCalls = stub.count('GetCallerIdentity');
+  } finally {
+    await stub.stop();
+  }
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(`\nMachine: ${cpu}, ${cpus().length} vCPU, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, node ${process.version}, ` +
+    `${shells.map((s) => version(s, ['--version']).replace(/^GNU bash, version /, 'bash ').replace(/ \(.*$/, '')).join(', ')}\n\n`);
+  process.stdout.write('| measurement | time | vs one /bin/true spawn (bash) | processes created |\n|---|---:|---:|---:|\n');
+  for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
+  process.stdout.write(`\n50 shells (${shells.join('/')}) whose state went stale at once → ${stsCalls} GetCallerIdentity call(s).\n`);
+  const target = (perRender['bash'] ?? Infinity) <= 0.2 * trueSpawn && (perRender['zsh'] ?? 0) <= 0.2 * trueSpawn;
+  process.stdout.write(`Target (warm render ≤ 0.2× a /bin/true spawn, bash and zsh): ${target ? 'met' : 'NOT met'}\n`);
+  sb.cleanup();
+}
+
+function liveRefreshes(): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('refresh\0--quiet')) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`CREDGUARD_CACHE_DIR=${sb.cache}\0`)) n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
+
+await main();
