@@ -6,6 +6,7 @@
 // hcl2-json-parser parsing every file, and a bare `node -e 0`. Wall time of whole processes,
 // median of several runs. NODE_EXTRA_CA_CERTS is unset for every Node process timed: on the
 // machines it is set on, Node reads the whole CA bundle at startup (~90 ms) for every process.
+// `node --import tsx bench/scan.ts --generate <dir>` only writes the 1,000-file tree.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -306,4 +307,6 @@ function print(rows: Row[], bytes: number): void {
   if (bare?.commit && cg.commit) check('commit ≤ 1.3× `node -e 0`', cg.commit <= 1.3 * bare.commit, `${(cg.commit / bare.commit).toFixed(2)}×`);
 }
 
-main();
+// `--generate <dir>` only writes the tree (for profiling); no argument runs the benchmark.
+if (process.argv[2] === '--generate' && process.argv[3]) generateTree(process.argv[3]);
+else main();

@@ -58,14 +58,6 @@ declare -g -A __credguard_next
 declare -g -A __credguard_waited
 declare -g CREDGUARD_PROMPT='' CREDGUARD_PROMPT_TEXT='' CREDGUARD_PROMPT_LEVEL='' CREDGUARD_PROMPT_COLOR=''
 
-# $NAME if it is exported (only exported variables reach Terraform and the refresh), else "".
-# Result in __credguard_r; a function call costs no process.
-__credguard_exported() {
-  __credguard_r=
-  [[ -v $1 && ${!1@a} == *x* ]] && __credguard_r=${!1}
-  return 0
-}
-
 # Start `credguard refresh --quiet` for context $1 at epoch $2 with cache dir $3, unless this
 # shell did so less than 30 s ago, or a refresh holds the context's lock and we have not yet
 # waited 30 s on it (a crashed holder's lock is broken by the next refresh after that).
@@ -89,27 +81,32 @@ __credguard_render() {
   local now key profile ctx dir state line v n=0 f found=0 stale=1 restore=''
   local s_context='' s_label='' s_account='' s_region='' s_status='' s_expires=0 s_refreshable='' s_stale_after=''
   local label account='' region tail='' level head head_c='' head_z='' tail_c tail_z i pat out
-  local __credguard_r
 
   if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
 
   # Context name = src/core/state.ts promptContextName.
-  __credguard_exported AWS_ACCESS_KEY_ID; key=$__credguard_r
+  # Exported variables only: [[ -v X && ${X@a} == *x* ]] (inline: a function call costs more).
+  key='' profile=''
+  [[ -v AWS_ACCESS_KEY_ID && ${AWS_ACCESS_KEY_ID@a} == *x* ]] && key=$AWS_ACCESS_KEY_ID
   if [[ -n $key ]]; then
     ctx=env-$key
   else
-    __credguard_exported AWS_PROFILE; profile=$__credguard_r
-    [[ -z $profile ]] && { __credguard_exported AWS_DEFAULT_PROFILE; profile=$__credguard_r; }
+    [[ -v AWS_PROFILE && ${AWS_PROFILE@a} == *x* ]] && profile=$AWS_PROFILE
+    [[ -z $profile && -v AWS_DEFAULT_PROFILE && ${AWS_DEFAULT_PROFILE@a} == *x* ]] && profile=$AWS_DEFAULT_PROFILE
     profile=${profile:-default}
     ctx=profile-$profile
   fi
-  ctx=${ctx//[^A-Za-z0-9._-]/_}
+  [[ $ctx == *[^A-Za-z0-9._-]* ]] && ctx=${ctx//[^A-Za-z0-9._-]/_}
 
   # Cache dir = src/core/cache.ts cacheDir.
-  __credguard_exported CREDGUARD_CACHE_DIR; dir=$__credguard_r
+  dir=''
+  [[ -v CREDGUARD_CACHE_DIR && ${CREDGUARD_CACHE_DIR@a} == *x* ]] && dir=$CREDGUARD_CACHE_DIR
   if [[ -z $dir ]]; then
-    __credguard_exported XDG_CACHE_HOME
-    if [[ -n $__credguard_r ]]; then dir=$__credguard_r/credguard; else dir=$HOME/.cache/credguard; fi
+    if [[ -v XDG_CACHE_HOME && ${XDG_CACHE_HOME@a} == *x* && -n $XDG_CACHE_HOME ]]; then
+      dir=$XDG_CACHE_HOME/credguard
+    else
+      dir=$HOME/.cache/credguard
+    fi
   fi
   state=$dir/prompt/$ctx.state
 
@@ -135,24 +132,24 @@ __credguard_render() {
   # Stale: missing, past stale_after, or an AWS file changed after the state was written.
   if (( found )) && [[ -n $s_stale_after ]] && (( now < s_stale_after )); then
     stale=0
-    __credguard_exported AWS_CONFIG_FILE; f=${__credguard_r:-$HOME/.aws/config}
+    f=''; [[ -v AWS_CONFIG_FILE && ${AWS_CONFIG_FILE@a} == *x* ]] && f=$AWS_CONFIG_FILE
+    f=${f:-$HOME/.aws/config}
     # shellcheck disable=SC2088 # a literal "~/" prefix, expanded like the AWS tools do
     [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
     [[ $f -nt $state ]] && stale=1
-    __credguard_exported AWS_SHARED_CREDENTIALS_FILE; f=${__credguard_r:-$HOME/.aws/credentials}
+    f=''; [[ -v AWS_SHARED_CREDENTIALS_FILE && ${AWS_SHARED_CREDENTIALS_FILE@a} == *x* ]] && f=$AWS_SHARED_CREDENTIALS_FILE
+    f=${f:-$HOME/.aws/credentials}
     # shellcheck disable=SC2088 # a literal "~/" prefix, expanded like the AWS tools do
     [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
     [[ $f -nt $state ]] && stale=1
     if (( ! stale )) && [[ -d $HOME/.aws/sso/cache ]]; then
-      # A glob is a builtin; make it expand to nothing when there is no match, whatever the
-      # user's nullglob/failglob settings, and put them back.
-      shopt -q nullglob || { shopt -s nullglob; restore+=n; }
-      shopt -q failglob && { shopt -u failglob; restore+=f; }
+      # A glob is a builtin. Without a match it stays literal (and -nt is false) — unless the
+      # user set failglob ($BASHOPTS lists it), which we lift for the loop and put back.
+      [[ $BASHOPTS == *failglob* ]] && { shopt -u failglob; restore=f; }
       for f in "$HOME"/.aws/sso/cache/*.json; do
         [[ $f -nt $state ]] && { stale=1; break; }
       done
-      [[ $restore == *n* ]] && shopt -u nullglob
-      [[ $restore == *f* ]] && shopt -s failglob
+      [[ $restore == f ]] && shopt -s failglob
     fi
   fi
 
@@ -166,8 +163,9 @@ __credguard_render() {
     if [[ -n $key ]]; then label='env keys'; else label=$profile; fi
   fi
   (( found )) && account=$s_account
-  __credguard_exported AWS_REGION; region=$__credguard_r
-  [[ -z $region ]] && { __credguard_exported AWS_DEFAULT_REGION; region=$__credguard_r; }
+  region=''
+  [[ -v AWS_REGION && ${AWS_REGION@a} == *x* ]] && region=$AWS_REGION
+  [[ -z $region && -v AWS_DEFAULT_REGION && ${AWS_DEFAULT_REGION@a} == *x* ]] && region=$AWS_DEFAULT_REGION
   [[ -z $region ]] && (( found )) && region=$s_region
 
   if (( ! found )); then
@@ -214,7 +212,9 @@ __credguard_render() {
   fi
   (( stale )) && [[ $tail != *'?' ]] && tail+='?'
 
-  label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
+  if [[ $label$account$region == *[[:cntrl:]]* ]]; then
+    label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
+  fi
   head=$label
   [[ -n $__credguard_symbol ]] && head="$__credguard_symbol $head"
   [[ $__credguard_show_account == 1 && -n $account ]] && head+=" $account"
@@ -243,8 +243,7 @@ __credguard_render() {
   [[ $level == normal ]] || head_z=$tail_z
   # shellcheck disable=SC2034
   CREDGUARD_PROMPT_COLOR=$head_z
-  __credguard_exported NO_COLOR
-  if [[ $__credguard_plain == 1 || -n $__credguard_r ]]; then
+  if [[ $__credguard_plain == 1 || ( -v NO_COLOR && ${NO_COLOR@a} == *x* && -n $NO_COLOR ) ]]; then
     CREDGUARD_PROMPT=$CREDGUARD_PROMPT_TEXT
     return 0
   fi

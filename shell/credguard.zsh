@@ -59,11 +59,6 @@ typeset -g -A __credguard_next __credguard_waited
 typeset -g CREDGUARD_PROMPT='' CREDGUARD_PROMPT_TEXT='' CREDGUARD_PROMPT_LEVEL='' CREDGUARD_PROMPT_COLOR=''
 typeset -g __credguard_position=${CREDGUARD_PROMPT_POSITION-}
 
-# Value of the variable named $1 if it is exported (only those reach Terraform), else "".
-__credguard_exported() {
-  if [[ ${(tP)1} == *export* ]]; then REPLY=${(P)1}; else REPLY=''; fi
-}
-
 # Start `credguard refresh --quiet` for context $1 at epoch $2, cache dir $3 — unless this
 # shell did so less than 30 s ago, or a refresh holds the context's lock and we have not yet
 # waited 30 s on it (the next refresh after that breaks a crashed holder's lock).
@@ -86,7 +81,7 @@ __credguard_render() {
   local bang=0
   [[ -o promptbang ]] && bang=1
   emulate -L zsh
-  local now key profile ctx dir state line v f REPLY
+  local now key profile ctx dir state line v f
   local -i n=0 found=0 stale=1 i
   local s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable='' s_stale_after=''
   local -i s_expires=0
@@ -95,22 +90,24 @@ __credguard_render() {
   now=$EPOCHSECONDS
 
   # Context name = src/core/state.ts promptContextName.
-  __credguard_exported AWS_ACCESS_KEY_ID; key=$REPLY
+  # Exported variables only: ${(t)X} contains "export" (inline: a function call costs more).
+  key='' profile=''
+  [[ ${(t)AWS_ACCESS_KEY_ID} == *export* ]] && key=$AWS_ACCESS_KEY_ID
   if [[ -n $key ]]; then
     ctx=env-$key
   else
-    __credguard_exported AWS_PROFILE; profile=$REPLY
-    [[ -z $profile ]] && { __credguard_exported AWS_DEFAULT_PROFILE; profile=$REPLY }
+    [[ ${(t)AWS_PROFILE} == *export* ]] && profile=$AWS_PROFILE
+    [[ -z $profile && ${(t)AWS_DEFAULT_PROFILE} == *export* ]] && profile=$AWS_DEFAULT_PROFILE
     profile=${profile:-default}
     ctx=profile-$profile
   fi
-  ctx=${ctx//[^A-Za-z0-9._-]/_}
+  [[ $ctx == *[^A-Za-z0-9._-]* ]] && ctx=${ctx//[^A-Za-z0-9._-]/_}
 
   # Cache dir = src/core/cache.ts cacheDir.
-  __credguard_exported CREDGUARD_CACHE_DIR; dir=$REPLY
+  dir=''
+  [[ ${(t)CREDGUARD_CACHE_DIR} == *export* ]] && dir=$CREDGUARD_CACHE_DIR
   if [[ -z $dir ]]; then
-    __credguard_exported XDG_CACHE_HOME
-    if [[ -n $REPLY ]]; then dir=$REPLY/credguard; else dir=$HOME/.cache/credguard; fi
+    if [[ ${(t)XDG_CACHE_HOME} == *export* && -n $XDG_CACHE_HOME ]]; then dir=$XDG_CACHE_HOME/credguard; else dir=$HOME/.cache/credguard; fi
   fi
   state=$dir/prompt/$ctx.state
 
@@ -136,10 +133,12 @@ __credguard_render() {
   # Stale: missing, past stale_after, or an AWS file changed after the state was written.
   if (( found )) && [[ -n $s_stale_after ]] && (( now < s_stale_after )); then
     stale=0
-    __credguard_exported AWS_CONFIG_FILE; f=${REPLY:-$HOME/.aws/config}
+    f=''; [[ ${(t)AWS_CONFIG_FILE} == *export* ]] && f=$AWS_CONFIG_FILE
+    f=${f:-$HOME/.aws/config}
     [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
     [[ $f -nt $state ]] && stale=1
-    __credguard_exported AWS_SHARED_CREDENTIALS_FILE; f=${REPLY:-$HOME/.aws/credentials}
+    f=''; [[ ${(t)AWS_SHARED_CREDENTIALS_FILE} == *export* ]] && f=$AWS_SHARED_CREDENTIALS_FILE
+    f=${f:-$HOME/.aws/credentials}
     [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
     [[ $f -nt $state ]] && stale=1
     if (( ! stale )); then
@@ -159,8 +158,8 @@ __credguard_render() {
     if [[ -n $key ]]; then label='env keys'; else label=$profile; fi
   fi
   (( found )) && account=$s_account
-  __credguard_exported AWS_REGION; region=$REPLY
-  [[ -z $region ]] && { __credguard_exported AWS_DEFAULT_REGION; region=$REPLY }
+  [[ ${(t)AWS_REGION} == *export* ]] && region=$AWS_REGION
+  [[ -z $region && ${(t)AWS_DEFAULT_REGION} == *export* ]] && region=$AWS_DEFAULT_REGION
   [[ -z $region ]] && (( found )) && region=$s_region
 
   if (( ! found )); then
@@ -207,7 +206,9 @@ __credguard_render() {
   fi
   (( stale )) && [[ $tail != *'?' ]] && tail+='?'
 
-  label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
+  if [[ $label$account$region == *[[:cntrl:]]* ]]; then
+    label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
+  fi
   head=$label
   [[ -n $__credguard_symbol ]] && head="$__credguard_symbol $head"
   [[ $__credguard_show_account == 1 && -n $account ]] && head+=" $account"
@@ -236,8 +237,7 @@ __credguard_render() {
   # Prompt escaping: `%` → `%%` (and `!` → `!!` under PROMPT_BANG).
   head=${head//\%/%%} tail=${tail//\%/%%}
   if (( bang )); then head=${head//\!/!!} tail=${tail//\!/!!}; fi
-  __credguard_exported NO_COLOR
-  if [[ $__credguard_plain == 1 || -n $REPLY ]]; then
+  if [[ $__credguard_plain == 1 || ( ${(t)NO_COLOR} == *export* && -n $NO_COLOR ) ]]; then
     CREDGUARD_PROMPT=$head${tail:+ $tail}
     return 0
   fi

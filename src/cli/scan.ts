@@ -1,16 +1,14 @@
 // `credguard scan`: refuse Terraform files that hard-code AWS credentials (pre-commit guard).
 // Kept light on purpose: a clean commit loads no AWS SDK, no HCL parser and, without a config
-// file, no cosmiconfig; the JSON and SARIF formatters are loaded only when asked for.
+// file, no cosmiconfig. The lexer, rules and formatters are imported only when some file can
+// hold a finding (see scan/prefilter.ts): every module costs startup time in a git hook.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTopLevel, loadConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { scanSources } from '../scan/engine.js';
-import { collectPaths, readSource } from '../scan/files.js';
-import { formatClean, formatText } from '../scan/format-text.js';
-import { scanSettings } from '../scan/settings.js';
-import { readStaged } from '../scan/staged.js';
+import { nothingToReport } from '../scan/prefilter.js';
+import { scanSettings, type ScanSettings } from '../scan/settings.js';
 import type { ScanReport, SourceFile } from '../scan/types.js';
 import type { Cli } from './io.js';
 
@@ -64,12 +62,22 @@ export async function run(args: string[], cli: Cli): Promise<number> {
   checkTopLevel(config);
   const settings = scanSettings(config);
 
-  const sources: SourceFile[] = values.staged
-    ? readStaged(cli.cwd, settings)
-    : collectPaths(cli.cwd, positionals, settings).map((p) => readSource(p.abs, p.path, settings.maxFileBytes));
-  const report = scanSources(sources, settings);
+  const sources = values.staged ? await readIndex(cli.cwd, settings) : await readWorkTree(cli.cwd, positionals, settings);
+  const report = nothingToReport(sources)
+    ? { findings: [], warnings: [], filesScanned: sources.length }
+    : (await import('../scan/engine.js')).scanSources(sources, settings);
   await print(report, format, cli);
   return report.findings.some((f) => !f.suppression) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function readIndex(cwd: string, settings: ScanSettings): Promise<SourceFile[]> {
+  const { readStaged } = await import('../scan/staged.js');
+  return readStaged(cwd, settings);
+}
+
+async function readWorkTree(cwd: string, operands: string[], settings: ScanSettings): Promise<SourceFile[]> {
+  const { collectPaths, readSource } = await import('../scan/files.js');
+  return collectPaths(cwd, operands, settings).map((p) => readSource(p.abs, p.path, settings.maxFileBytes));
 }
 
 async function print(report: ScanReport, format: Format, cli: Cli): Promise<void> {
@@ -83,6 +91,8 @@ async function print(report: ScanReport, format: Format, cli: Cli): Promise<void
     cli.out(formatSarif(report, packageVersion()));
     return;
   }
+  if (report.findings.length === 0 && report.warnings.length === 0 && !cli.stdoutIsTTY) return; // hooks stay silent
+  const { formatClean, formatText } = await import('../scan/format-text.js');
   const { out, err } = formatText(report);
   if (err) cli.err(err);
   if (out) cli.out(out);

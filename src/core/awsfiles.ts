@@ -36,8 +36,9 @@ export async function loadAwsFiles(ctx: Context, override?: { config?: string; c
   const credentialsText = readForLoader(ctx, credentialsPath, findings);
   findings.push(...lintIni(configPath, configText), ...lintIni(credentialsPath, credentialsText));
 
-  externalDataInterceptor.interceptFile(configPath, configText);
-  externalDataInterceptor.interceptFile(credentialsPath, credentialsText);
+  // The SDK's loader (ours, and fromIni's when we call STS) sees the text as Terraform reads it.
+  externalDataInterceptor.interceptFile(configPath, asTerraformReadsIt(configText));
+  externalDataInterceptor.interceptFile(credentialsPath, asTerraformReadsIt(credentialsText));
   let parsed: { configFile: Record<string, Section>; credentialsFile: Record<string, Section> };
   try {
     parsed = (await loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true })) as typeof parsed;
@@ -53,6 +54,28 @@ export async function loadAwsFiles(ctx: Context, override?: { config?: string; c
     else if (!name.startsWith('services.')) config[name] = section;
   }
   return { configPath, credentialsPath, config, credentials: parsed.credentialsFile, ssoSessions, findings };
+}
+
+/**
+ * Terraform (the Go SDK v2's INI reader) differs from the JS loader in two ways, settled
+ * against the real `terraform` binary in test/terraform/e2e-harness.test.ts:
+ *   - one pair of matching surrounding quotes is removed from a value (`"AKIA…"` works),
+ *     unless the quoted text itself starts or ends with whitespace (then both keep it: fails);
+ *   - setting names are case-insensitive (`AWS_ACCESS_KEY_ID = …` works).
+ * Trailing blanks, CRLF and ` # comments` already behave the same in both.
+ */
+export function asTerraformReadsIt(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const m = /^(\s*)([^=\s[#;][^=]*?)(\s*=\s*)(.*?)(\s+[#;].*)?(\r?)$/.exec(line);
+      if (!m) return line;
+      const [, indent = '', key = '', eq = '', value = '', comment = '', cr = ''] = m;
+      const q = /^(["'])(.*)\1$/.exec(value);
+      const unquoted = q && !/^\s|\s$/.test(q[2] ?? '') ? (q[2] ?? '') : value;
+      return `${indent}${key.toLowerCase()}${eq}${unquoted}${comment}${cr}`;
+    })
+    .join('\n');
 }
 
 function readForLoader(ctx: Context, path: string, findings: Finding[]): string {

@@ -4,7 +4,7 @@
 import type { Context } from '../core/context.js';
 import { resolveCredentials, type Resolution } from '../core/resolve.js';
 import { accountOf, type AccountFact } from './account.js';
-import { withoutVars } from './fix.js';
+import { UNSET_ALLOWLIST, withoutVars } from './fix.js';
 import { runEnvRules } from './rules.js';
 import type { EnvCheckOptions, EnvFinding, FixedItem, KnownIdentity } from './types.js';
 
@@ -53,8 +53,11 @@ export async function envCheck(ctx: Context, opts: EnvCheckRun, deps: EnvCheckDe
     });
     const fixable = opts.fix && pass < MAX_FIX_PASSES ? findings.filter((f) => f.unset?.length && f.severity !== 'info') : [];
     if (!fixable.length) {
+      unset.sort((a, b) => UNSET_ALLOWLIST.indexOf(a) - UNSET_ALLOWLIST.indexOf(b));
       return { findings, fixed, unset, resolution: actual, account: accountOf(actual, env, cachedIdentity, ctx.now()) };
     }
+    // Broadest fix first: a finding whose variables another fix already unsets adds no line.
+    fixable.sort((a, b) => (b.unset?.length ?? 0) - (a.unset?.length ?? 0));
     for (const f of fixable) {
       const fresh = (f.unset ?? []).filter((n) => !unset.includes(n));
       if (!fresh.length) continue;

@@ -143,6 +143,14 @@ class Parser {
     }
   }
 
+  /** `{ for k, v in x : k => v }` is an expression, not an object constructor. */
+  private forExpressionAhead(): boolean {
+    let j = this.i + 1;
+    while (this.tokens[j]?.kind === 'newline') j++;
+    const tok = this.tokens[j];
+    return tok?.kind === 'ident' && tok.text === 'for';
+  }
+
   private skipLine(): void {
     while (this.peek() !== undefined && this.peek()?.kind !== 'newline') this.i++;
   }
@@ -150,7 +158,7 @@ class Parser {
   /** An expression: up to a newline, `}` or (in objects) `,` outside brackets. */
   private expr(inObject: boolean): Expr {
     const first = this.peek();
-    if (first && this.isPunct(first, '{')) {
+    if (first && this.isPunct(first, '{') && !this.forExpressionAhead()) {
       this.i++;
       const object = this.body(first, true);
       return { tokens: [], object, start: first.start, end: object.end };

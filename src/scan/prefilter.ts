@@ -3,10 +3,28 @@
 // their modules are never loaded (the speed budget of a pre-commit hook).
 import type { FileKind, SourceFile } from './types.js';
 
-/** Files without any of these cannot produce a finding (generic patterns and credential attributes). */
-export const CANDIDATE = /A(?:KIA|SIA|BIA|CCA)|access_key|secret|token/i;
-/** tfvars also flag key-shaped values under any name: a 40-char secret or an OIDC token. */
-const KEY_SHAPED = /[A-Za-z0-9/+=]{40}|eyJ/;
+/** `secret` -> `[Ss][Ee][Cc][Rr][Ee][Tt]`: case-insensitive without the /i flag, which is ~2× slower here. */
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`);
+}
+
+/**
+ * A file that matches none of these cannot produce a finding: a key id; a secret keyword (the
+ * generic secret rule); a credential attribute or credential-named variable (structural rules:
+ * `access_key`, `secret_key`, `token =`, `web_identity_token`, `session_token`). Variable
+ * defaults that reach a credential are found through the file holding the attribute.
+ */
+export const CANDIDATE = new RegExp(
+  [
+    '(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}',
+    `${anyCase('secret')}[_.-]?(?:${anyCase('access')}[_.-]?)?${anyCase('key')}`,
+    anyCase('access_key'),
+    anyCase('session_token'),
+    anyCase('identity_token'),
+    anyCase('aws_token'),
+    'token["\']?\\s*[=:]',
+  ].join('|'),
+);
 
 export function fileKind(path: string): FileKind {
   const p = path.toLowerCase();
@@ -18,9 +36,9 @@ export function fileKind(path: string): FileKind {
 }
 
 export function mayHoldFindings(path: string, text: string): boolean {
-  if (CANDIDATE.test(text)) return true;
   const kind = fileKind(path);
-  return (kind === 'tfvars' || kind === 'tfvars-json') && KEY_SHAPED.test(text);
+  // tfvars also flag key-shaped values under any name: always analysed (they are few and small)
+  return kind === 'tfvars' || kind === 'tfvars-json' || CANDIDATE.test(text);
 }
 
 /** True when nothing in the scan can be reported: every file read, none a candidate. */

@@ -89,6 +89,14 @@ describe('whoami against moto (auth enforced)', { skip }, () => {
     assert.equal(j.identity.account, alice.account);
   });
 
+  test('quoted values in ~/.aws/credentials work, as they do for Terraform', async () => {
+    const h = home();
+    writeFileSync(join(h, '.aws', 'credentials'), `[quoted]\nAWS_ACCESS_KEY_ID = "${alice.accessKeyId}"\naws_secret_access_key = '${alice.secretAccessKey}'\n`);
+    const r = await whoami(h, { AWS_PROFILE: 'quoted' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).identity.account, alice.account);
+  });
+
   test('an unknown key: wrong-credentials / InvalidClientTokenId, exit 1', async () => {
     const r = await whoami(home(), { AWS_ACCESS_KEY_ID: KEYS.a.id, AWS_SECRET_ACCESS_KEY: KEYS.a.secret });
     assert.equal(r.code, 1);

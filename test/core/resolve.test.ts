@@ -280,10 +280,19 @@ describe('key hygiene', () => {
     assert.ok(!msgs.includes(KEYS.a.secret), 'the secret never appears in a message');
   });
 
-  test('a quoted key in the credentials file (kept by the INI loader) is flagged', async () => {
-    const creds = `[q]\naws_access_key_id = "${KEYS.a.id}"\naws_secret_access_key = ${KEYS.a.secret}\n`;
+  test('quoted values and upper-case names in the credentials file work, as in Terraform', async () => {
+    const creds = `[q]\nAWS_ACCESS_KEY_ID = "${KEYS.a.id}"\naws_secret_access_key = '${KEYS.a.secret}'\n`;
     const r = await resolveCredentials(fakeCtx({ files: { '~/.aws/credentials': creds }, env: { AWS_PROFILE: 'q' } }));
-    assert.ok(r.findings.some((f) => f.cause === 'wrong-credentials' && /quote/.test(f.message)));
+    assert.equal(r.accessKeyId, KEYS.a.id);
+    assert.deepEqual(causes(r), []);
+  });
+
+  test('an unbalanced quote or spaces inside quotes are kept by Terraform, and flagged', async () => {
+    const creds = `[q]\naws_access_key_id = "${KEYS.a.id}\naws_secret_access_key = " ${KEYS.a.secret}"\n`;
+    const r = await resolveCredentials(fakeCtx({ files: { '~/.aws/credentials': creds }, env: { AWS_PROFILE: 'q' } }));
+    const msgs = r.findings.filter((f) => f.cause === 'wrong-credentials').map((f) => f.message).join('\n');
+    assert.match(msgs, /access key id in profile q contains a quote/);
+    assert.match(msgs, /aws_secret_access_key of profile "q" contains a quote/);
   });
 });
 
