@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(r.stderr);
   }
   const nodeOne = Number(process.hrtime.bigint() - t0) / 1e9 / NODE_RUNS;
-  rows.push([`\`credguard prompt\` (${NODE_RUNS} timed, ×${N / NODE_RUNS} for ${N})`, `${(nodeOne * 1e3).toFixed(1)} ms`, trueSpawn ? `${(nodeOne / trueSpawn).toFixed(0)}×` : '', '1 (+ node threads)']);
+  rows.push([`\`credguard prompt\` (${NODE_RUNS} timed, ×${N / NODE_RUNS} for ${N})`, `${(nodeOne * 1e3).toFixed(1)} ms`, trueSpawn ? `${(nodeOne / trueSpawn).toFixed(0)}× (bash)` : '', '1 (+ node threads)']);
 
   // 50 shells whose state went stale at once
   const stub = await startStsStub({ ok: { account: '777788889999' } });
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`\nMachine: ${cpu}, ${cpus().length} vCPU, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, node ${process.version}, ` +
     `${shells.map((s) => version(s, ['--version']).replace(/^GNU bash, version /, 'bash ').replace(/ \(.*$/, '')).join(', ')}\n\n`);
-  process.stdout.write('| measurement | time | vs one /bin/true spawn (bash) | processes created |\n|---|---:|---:|---:|\n');
+  process.stdout.write('| measurement | time | vs one /bin/true spawn from the same shell | processes created |\n|---|---:|---:|---:|\n');
   for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
   process.stdout.write(`\n50 shells (${shells.join('/')}) whose state went stale at once → ${stsCalls} GetCallerIdentity call(s).\n`);
   const target = (perRender['bash'] ?? Infinity) <= 0.2 * trueSpawn && (perRender['zsh'] ?? 0) <= 0.2 * trueSpawn;

@@ -78,7 +78,7 @@ __credguard_launch() {
 
 # Compute the segment into the CREDGUARD_PROMPT* variables. Builtins only.
 __credguard_render() {
-  local now key profile ctx dir state line v n=0 f found=0 stale=1 restore=''
+  local now key profile ctx dir state line v f found=0 stale=1 restore='' lines
   local s_context='' s_label='' s_account='' s_region='' s_status='' s_expires=0 s_refreshable='' s_stale_after=''
   local label account='' region tail='' level head head_c='' head_z='' tail_c tail_z i pat out
 
@@ -112,7 +112,9 @@ __credguard_render() {
 
   # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15 digits.
   if [[ -f $state && -r $state ]]; then
-    while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]]; }; do
+    # mapfile reads the lines in one builtin call (a `read` per line costs twice as much)
+    mapfile -t -n 64 lines < "$state"
+    for line in "${lines[@]}"; do
       [[ $line == *=* && $line != '='* ]] || continue
       v=${line#*=}
       case ${line%%=*} in
@@ -125,7 +127,7 @@ __credguard_render() {
         refreshable) s_refreshable=$v ;;
         stale_after) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
       esac
-    done < "$state"
+    done
     [[ $s_context == "$ctx" ]] && found=1
   fi
 

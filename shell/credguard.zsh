@@ -26,6 +26,7 @@
 # that this file and `credguard prompt --shell zsh` print the same bytes.
 
 zmodload zsh/datetime 2>/dev/null
+zmodload zsh/mapfile 2>/dev/null
 
 # Defaults for a directly sourced file; `credguard init zsh` replaces this block with the
 # resolved `prompt` config and the absolute refresh command.
@@ -113,7 +114,14 @@ __credguard_render() {
 
   # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15 digits.
   if [[ -f $state && -r $state ]]; then
-    while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do
+    # zsh/mapfile maps the file in without a process; split into lines, keep 64
+    local -a lines
+    if (( ${+mapfile} )); then
+      lines=("${(@f)mapfile[$state]}")
+    else
+      while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do lines+=("$line"); done < $state
+    fi
+    for line in "${(@)lines[1,64]}"; do
       [[ $line == *=* && $line != '='* ]] || continue
       v=${line#*=}
       case ${line%%=*} in
@@ -126,7 +134,7 @@ __credguard_render() {
         (refreshable) s_refreshable=$v ;;
         (stale_after) [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
       esac
-    done < $state
+    done
     [[ $s_context == $ctx ]] && found=1
   fi
 

@@ -22,6 +22,7 @@ Options:
   --staged             read the files from the git index instead of the working tree
   -f, --format <fmt>   text (default), json or sarif
   -c, --config <file>  use this config file instead of searching for one
+                       (also CREDGUARD_CONFIG=<file>)
   -h, --help           show this help
 
 Rules: aws-provider-static-credentials, aws-backend-static-credentials,
@@ -58,7 +59,8 @@ export async function run(args: string[], cli: Cli): Promise<number> {
   if (values.staged && positionals.length > 0) {
     throw new UserError('--staged reads the git index and takes no paths.', 'Drop the paths, or drop --staged to scan them from the working tree.');
   }
-  const config = await loadConfig(cli.cwd, values.config === undefined ? undefined : resolve(cli.cwd, values.config));
+  const explicit = values.config ?? (cli.env['CREDGUARD_CONFIG'] || undefined);
+  const config = await loadConfig(cli.cwd, explicit === undefined ? undefined : resolve(cli.cwd, explicit));
   checkTopLevel(config);
   const settings = scanSettings(config);
 

@@ -113,17 +113,23 @@ export async function getIdentity(ctx: Context, r: Resolution, opts: IdentityOpt
     if (opts.coalesceMs !== undefined && started - e.checkedAt < opts.coalesceMs) return true;
     return !opts.force && isFresh(e, started);
   };
+  const reuse = (entry: IdentityEntry): IdentityOutcome => {
+    // A refresh that reuses a concurrent result still rewrites the prompt state, so the
+    // shells see a state newer than the ~/.aws files that made them ask.
+    if (opts.force) writePromptState(store, r, entry, ctx.now());
+    return { entry, fromCache: true };
+  };
   const cached = readEntry(store, r.contextKey);
-  if (usable(cached)) return { entry: cached, fromCache: true };
+  if (usable(cached)) return reuse(cached);
 
   const lockPath = join(store.dir('locks'), `${r.promptContext}.lock`);
   const deadline = started + opts.settings.timeoutMs + 2000;
-  for (;;) {
+  while (ctx.now() <= deadline) {
     const release = tryLock(lockPath, opts.settings.timeoutMs + 5000, ctx.now());
     if (release) {
       try {
         const again = readEntry(store, r.contextKey);
-        if (usable(again)) return { entry: again, fromCache: true };
+        if (usable(again)) return reuse(again);
         const entry = await check(ctx, r, opts, again);
         store.writeAtomic(entryPath(store, r.contextKey), JSON.stringify(entry, null, 1) + '\n');
         writePromptState(store, r, entry, ctx.now());
@@ -132,13 +138,15 @@ export async function getIdentity(ctx: Context, r: Resolution, opts: IdentityOpt
         release();
       }
     }
-    if (ctx.now() > deadline) break;
     await sleep(40);
     const during = readEntry(store, r.contextKey);
-    if (during && during.checkedAt >= started) return { entry: during, fromCache: true };
+    if (during && during.checkedAt >= started) return reuse(during);
   }
-  // The lock holder is stuck: check without the lock rather than fail.
-  const entry = await check(ctx, r, opts, readEntry(store, r.contextKey));
+  // The lock holder outlived its own timeout. Serve what the cache has rather than pile
+  // another call onto a hung endpoint; only with nothing at all do we ask STS ourselves.
+  const last = readEntry(store, r.contextKey);
+  if (last) return { entry: last, fromCache: true };
+  const entry = await check(ctx, r, opts, undefined);
   return { entry, fromCache: false };
 }
 
@@ -147,7 +155,6 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function check(ctx: Context, r: Resolution, opts: IdentityOptions, previous: IdentityEntry | undefined): Promise<IdentityEntry> {
-  const now = ctx.now();
   const result: IdentityResult = r.failsOffline
     ? offlineResult(r)
     : await callerIdentity(ctx, r, {
@@ -155,6 +162,9 @@ async function check(ctx: Context, r: Resolution, opts: IdentityOptions, previou
         ...(opts.staticCredentials ? { staticCredentials: opts.staticCredentials } : {}),
         previouslyValid: previous?.lastOkAt !== undefined,
       });
+  // Stamped when the answer arrived: callers that waited on our lock compare it with their
+  // own start time to know the answer is newer than their question.
+  const now = ctx.now();
   const ok = result.status === 'ok';
   const ttl = ok ? opts.settings.ttlMs : opts.settings.failureTtlMs;
   const expiresAt = r.expiry?.at;

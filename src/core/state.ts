@@ -52,7 +52,8 @@ export const STATE_KEYS = [
 
 /** Replace anything a file name or shell word should not contain. */
 export function sanitizeName(value: string): string {
-  return value.replace(/[^A-Za-z0-9._-]/g, '_');
+  // `u`: one replacement per code point, as the shells do (an emoji is one `_`, not two).
+  return value.replace(/[^A-Za-z0-9._-]/gu, '_');
 }
 
 /** The context name as the shells compute it (keep in sync with shell/credguard.*). */

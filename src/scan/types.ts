@@ -13,6 +13,8 @@ export interface SourceFile {
   skipped?: string;
   /** Set when the bytes were not valid UTF-8 and were decoded as latin1. */
   latin1?: boolean;
+  /** Cached result of the prefilter (scan/prefilter.ts), so it runs once per file. */
+  candidate?: boolean;
 }
 
 export interface Suppression {

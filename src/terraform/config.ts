@@ -70,6 +70,8 @@ export interface AwsCredentialSettings {
   skipRequestingAccountId?: Value<boolean>;
   /** endpoints.sts (provider and backend), or the backend's legacy sts_endpoint */
   endpointsSts?: Value<string>;
+  /** endpoints.iam (doctor's IAM key-status check goes there), or the backend's legacy iam_endpoint */
+  endpointsIam?: Value<string>;
 }
 
 export interface AwsProviderConfig extends AwsCredentialSettings {
@@ -443,7 +445,9 @@ class Extractor {
     }
     const ep = this.nested('endpoints')[0];
     if (ep) assign(s, 'endpointsSts', this.str('sts', ep, 'endpoints.'));
+    if (ep) assign(s, 'endpointsIam', this.str('iam', ep, 'endpoints.'));
     if (s.endpointsSts === undefined && opts.backend) assign(s, 'endpointsSts', this.str('sts_endpoint'));
+    if (s.endpointsIam === undefined && opts.backend) assign(s, 'endpointsIam', this.str('iam_endpoint'));
     return s;
   }
 }

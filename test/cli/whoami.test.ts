@@ -186,6 +186,16 @@ describe('whoami against a hung or failing endpoint', () => {
     rmSync(h, { recursive: true, force: true });
   });
 
+  test('20 concurrent refreshes against a hung endpoint still make one call', async () => {
+    const h = freshHome();
+    stub.resetCounts();
+    const env = baseEnv(h, { AWS_ENDPOINT_URL_STS: stub.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: KEYS.b.id, AWS_SECRET_ACCESS_KEY: KEYS.b.secret, CREDGUARD_STS_TIMEOUT_MS: '1000' });
+    const runs = await Promise.all(Array.from({ length: 20 }, () => runCliAsync(['refresh', '--quiet'], { env })));
+    assert.ok(runs.every((r) => r.code === 1 && r.stderr === ''), runs.map((r) => r.stderr).join(''));
+    assert.equal(stub.count('GetCallerIdentity'), 1);
+    rmSync(h, { recursive: true, force: true });
+  });
+
   test('ExpiredToken from STS: expired-credentials', async () => {
     stub.set({ error: 'ExpiredToken' });
     const h = freshHome();

@@ -52,7 +52,7 @@ function run(env: Record<string, string>, opts: Partial<EnvCheckRun> = {}, files
   return envCheck(fakeCtx({ env, files }), { fix: false, expiringMinutes: 15, ...opts }, extra.cached ? { cachedIdentity: () => extra.cached } : {});
 }
 
-const problems = (r: { findings: Array<{ severity: string }> }) => r.findings.filter((f) => f.severity !== 'info');
+const problems = <F extends { severity: string }>(r: { findings: F[] }): F[] => r.findings.filter((f) => f.severity !== 'info');
 const causesOf = (r: { findings: Array<{ cause: string; severity: string }> }) => problems(r).map((f) => f.cause).sort();
 
 function ssoToken(expiresAt: string): Record<string, string> {
