@@ -274,6 +274,9 @@ function main(): void {
       commit: time('node', ['-e', parseScript, ...commitFiles], dir, [0], 5),
       note: `tree: the ${treeTfFiles.length} .tf files, one run`,
     });
+    // the floor every credguard command pays before it does anything: the ESM entry point
+    // (bin/credguard.js) and the command dispatcher (dist/cli/main.js)
+    rows.push({ name: '`credguard --version` (CLI entry only)', tree: time('node', [BIN, '--version'], dir, [0], 21), commit: time('node', [BIN, '--version'], dir, [0], 21) });
     rows.push({ name: '`node -e 0`', tree: time('node', ['-e', '0'], dir, [0], 21), commit: time('node', ['-e', '0'], dir, [0], 21) });
 
     print(rows, bytes);

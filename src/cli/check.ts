@@ -1,7 +1,64 @@
-// Placeholder until the feature lands: see the open issues.
-import { UserError } from '../core/errors.js';
+// credguard check: the fast pre-flight gate for CI and wrappers. Exit 1 with one line naming
+// the cause and the fix when Terraform would fail to authenticate; silent exit 0 otherwise.
+// Fresh cache + unchanged Terraform files: no network, no HCL parser, no AWS SDK.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gate } from '../doctor/gate.js';
 import type { Cli } from './io.js';
+import { loadSettings } from './shared.js';
 
-export async function run(_args: string[], _cli: Cli): Promise<number> {
-  throw new UserError('"check" is not implemented yet.', 'Track the feature in the project issues.');
+const HELP = `Usage: credguard check [--dir D] [--verbose] [--profile P]
+
+Will Terraform authenticate here? Checks every provider "aws" configuration and the s3 backend
+of the Terraform files in the current directory (or --dir), or the environment's default
+context when there are none, against the shared identity cache: no network call while the
+cached answer is fresh, one STS call per context otherwise.
+
+Prints nothing and exits 0 when Terraform would authenticate; exits 1 with one line on stderr
+naming the provider, the cause and the fix when it would not. 'credguard doctor' explains.
+
+Options:
+  --dir D        the Terraform root module (default: the current directory)
+  --verbose, -v  print one ok line when all is well
+  --profile P    without Terraform files: check profile P
+  -h, --help     show this help
+
+Exit codes: 0 Terraform would authenticate, 1 it would fail, 2 usage or input error.
+`;
+
+export interface CheckArgs {
+  dir?: string;
+  verbose?: boolean;
+  profile?: string;
+}
+
+export async function gateHere(cli: Cli, a: CheckArgs): Promise<{ ok: boolean; message?: string; summary: string }> {
+  const { settings } = await loadSettings(cli);
+  const result = await gate(cli, { dir: resolve(cli.cwd, a.dir ?? '.'), settings, ...(a.profile ? { profile: a.profile } : {}) });
+  return { ok: result.ok, ...(result.line ? { message: `credguard check: ${result.line}` } : {}), summary: result.summary };
+}
+
+export async function run(args: string[], cli: Cli): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    cli.out(HELP);
+    return 0;
+  }
+  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+  if (!r.ok) {
+    cli.err(r.message ?? 'credguard check: Terraform would fail to authenticate');
+    return 1;
+  }
+  if (values.verbose) cli.out(`credguard check: ${r.summary}`);
+  return 0;
 }

@@ -1,7 +1,69 @@
-// Placeholder until the feature lands: see the open issues.
+// credguard doctor: why does Terraform fail to authenticate here, and what exactly to type.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
+import { diagnose } from '../doctor/run.js';
+import { exitCode, formatJson, formatText } from '../doctor/format.js';
+import { doctorSettings } from '../doctor/settings.js';
 import type { Cli } from './io.js';
+import { loadSettings } from './shared.js';
 
-export async function run(_args: string[], _cli: Cli): Promise<number> {
-  throw new UserError('"doctor" is not implemented yet.', 'Track the feature in the project issues.');
+const HELP = `Usage: credguard doctor [--dir D] [--json] [--verbose] [--no-iam] [--profile P]
+
+Runs the InvalidClientTokenId checklist for the Terraform configuration in the current
+directory (or --dir): for every provider "aws" block (default and aliases) and the s3 backend,
+resolves the credentials exactly as Terraform would, calls STS through the provider's endpoint,
+tries assume_role, checks allowed/forbidden accounts, the STS region, expiry, the clock and (for
+IAM users) the key's IAM status. Without Terraform files it diagnoses the environment's default
+context. Prints the checklist, then each finding with its cause, masked evidence and the fix.
+
+Options:
+  --dir D        the Terraform root module (default: the current directory)
+  --json         machine-readable report (schema in the README)
+  --verbose, -v  print the resolution steps of every provider
+  --no-iam       skip iam:ListAccessKeys (key status and age)
+  --profile P    without Terraform files: diagnose profile P as a provider "profile" would
+  -h, --help     show this help
+
+Exit codes: 0 healthy, 1 findings of severity error, 2 usage or input error.
+`;
+
+export async function run(args: string[], cli: Cli): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      'no-iam': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    cli.out(HELP);
+    return 0;
+  }
+  const dir = resolve(cli.cwd, values.dir ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new UserError(`--dir ${values.dir ?? dir}: not a directory.`, 'Point --dir at the Terraform root module.');
+  const { config, settings } = await loadSettings(cli);
+  const report = await diagnose(cli, {
+    dir,
+    iam: !values['no-iam'],
+    ...(values.profile ? { profile: values.profile } : {}),
+    core: settings,
+    doctor: doctorSettings(config),
+  });
+  if (values.json) cli.out(JSON.stringify(formatJson(report, cli.now()), null, 2));
+  else cli.out(formatText(report, { verbose: values.verbose, now: cli.now() }));
+  return exitCode(report);
 }

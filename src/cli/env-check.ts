@@ -133,6 +133,9 @@ function cachedIdentity(cli: Cli, contextKey: string): KnownIdentity | undefined
       const read = cli.readFile(path);
       return read.ok ? read.text : undefined;
     },
+    remove: () => {
+      throw new Error('env-check never writes the cache');
+    },
   };
   const entry = readEntry(store, contextKey);
   if (!entry || entry.status !== 'ok' || !entry.account || !/^\d{12}$/.test(entry.account)) return undefined;

@@ -1,7 +1,93 @@
-// Placeholder until the feature lands: see the open issues.
+// credguard exec [--force] [--dir D] -- <command …>: run `check`, then (only when it passes,
+// unless --force) the command with inherited stdio; its exit code is passed through, a signal
+// death becomes 128+n as in a shell.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.js';
 import type { Cli } from './io.js';
+import { gateHere } from './check.js';
 
-export async function run(_args: string[], _cli: Cli): Promise<number> {
-  throw new UserError('"exec" is not implemented yet.', 'Track the feature in the project issues.');
+const HELP = `Usage: credguard exec [--force] [--dir D] [--profile P] -- <command> [args…]
+
+Runs 'credguard check' and then the command, e.g.  credguard exec -- terraform plan
+When the check fails, prints its one line and exits 1 without running the command (--force
+runs it anyway). The command's exit code is passed through (a signal n gives 128+n).
+
+Options:
+  --force        run the command even when the check fails
+  --dir D        the Terraform root module to check (default: the current directory)
+  --profile P    without Terraform files: check profile P
+  -h, --help     show this help
+`;
+
+export async function run(args: string[], cli: Cli): Promise<number> {
+  const sep = args.indexOf('--');
+  const split = sep === -1 ? firstPositional(args) : sep;
+  const command = args.slice(sep === -1 ? split : sep + 1);
+  const { values } = parseArgs({
+    args: args.slice(0, split),
+    options: {
+      force: { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    cli.out(HELP);
+    return 0;
+  }
+  if (!command.length || !command[0]) {
+    throw new UserError('exec needs a command to run.', 'Usage: credguard exec -- terraform plan');
+  }
+  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+  if (!r.ok) {
+    cli.err(r.message ?? 'credguard check: Terraform would fail to authenticate');
+    if (!values.force) return 1;
+    cli.err('credguard exec: --force: running the command anyway');
+  }
+  return runChild(command, cli);
+}
+
+/** Index of the first argument that is not an option of exec itself (no `--` form). */
+function firstPositional(args: string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--dir' || a === '--profile') {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return i;
+  }
+  return args.length;
+}
+
+function runChild(command: string[], cli: Cli): Promise<number> {
+  return new Promise((resolve) => {
+    const [cmd, ...rest] = command;
+    const child = spawn(cmd ?? '', rest, { stdio: 'inherit', env: { ...cli.env } as NodeJS.ProcessEnv, cwd: cli.cwd });
+    // The terminal delivers Ctrl-C to the whole process group: let the child decide, and
+    // forward what is sent to credguard alone.
+    const forward = (sig: NodeJS.Signals) => (): void => {
+      child.kill(sig);
+    };
+    const handlers: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
+    for (const [s, h] of handlers) process.on(s, h);
+    const done = (code: number): void => {
+      for (const [s, h] of handlers) process.removeListener(s, h);
+      resolve(code);
+    };
+    child.on('error', (err) => {
+      const e = err as NodeJS.ErrnoException;
+      cli.err(`credguard exec: cannot run ${cmd}: ${e.code === 'ENOENT' ? 'command not found' : e.message}`);
+      done(e.code === 'ENOENT' ? 127 : 126);
+    });
+    child.on('exit', (code, signal) => {
+      if (signal) done(128 + ((constants.signals as Record<string, number>)[signal] ?? 0));
+      else done(code ?? 0);
+    });
+  });
 }

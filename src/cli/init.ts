@@ -2,12 +2,12 @@
 // resolved `prompt` config and the absolute refresh command baked in (the warm path of a
 // prompt cannot run Node to read the config).
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkTopLevel, loadConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { bakeConfig, fishQuote, shQuote, substituteConfig, type InitShell } from '../prompt/bake.js';
 import { promptConfig } from '../prompt/config.js';
+import { packageRoot as corePackageRoot } from '../core/package.js';
 import type { Cli } from './io.js';
 
 const HELP = `credguard init — print the shell integration
@@ -30,9 +30,9 @@ the script; open a new shell after changing it.
 
 const SHELLS = ['bash', 'zsh', 'fish', 'direnv'] as const;
 
-/** Package root: dist/cli/init.js (or src/cli/init.ts under tsx) → ../../ */
+/** Package root with a trailing slash (the scripts below join paths onto it). */
 export function packageRoot(): string {
-  return fileURLToPath(new URL('../../', import.meta.url));
+  return `${corePackageRoot()}/`;
 }
 
 /**

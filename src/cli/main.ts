@@ -1,10 +1,9 @@
 // Dispatch: `credguard <command> [args]`. Each command lives in its own module, loaded lazily
 // so that a pre-commit `scan` never pays for the AWS SDK.
-import { UserError, EXIT_USAGE } from '../core/errors.js';
+import { isUserError, EXIT_USAGE } from '../core/errors.js';
 import { setColor } from '../core/ui.js';
+import { packageVersion } from '../core/package.js';
 import { processCli, type Cli, type Command } from './io.js';
-
-const VERSION = '0.1.0';
 
 const HELP = `credguard — know what Terraform will do with your AWS credentials
 
@@ -45,7 +44,7 @@ export async function main(argv: string[], cli: Cli = processCli()): Promise<num
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-V') {
-    cli.out(VERSION);
+    cli.out(packageVersion());
     return 0;
   }
   const load = COMMANDS[name];
@@ -63,7 +62,7 @@ export async function main(argv: string[], cli: Cli = processCli()): Promise<num
 
 /** One place turns errors into messages: a UserError is a sentence plus a hint, never a stack. */
 export function reportError(err: unknown, cli: Cli): number {
-  if (err instanceof UserError) {
+  if (isUserError(err)) {
     cli.err(`credguard: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}`);
     return err.exitCode;
   }

@@ -10,6 +10,7 @@ import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { nothingToReport } from '../scan/prefilter.js';
 import { scanSettings, type ScanSettings } from '../scan/settings.js';
 import type { ScanReport, SourceFile } from '../scan/types.js';
+import { packageVersion } from '../core/package.js';
 import type { Cli } from './io.js';
 
 const HELP = `credguard scan — refuse Terraform files that hard-code AWS credentials
@@ -101,11 +102,3 @@ async function print(report: ScanReport, format: Format, cli: Cli): Promise<void
   else if (cli.stdoutIsTTY) cli.out(formatClean(report));
 }
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}

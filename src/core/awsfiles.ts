@@ -4,8 +4,9 @@
 // hand them to the loader through its documented interception hook, and lint the text for
 // lines the loader would silently drop.
 import { join } from 'node:path';
-import { externalDataInterceptor, loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { Context } from './context.js';
+import { cacheDir, openCache } from './cache.js';
+import { fnv1a } from './hash.js';
 import { expandHome } from './context.js';
 import type { Finding } from './causes.js';
 
@@ -36,16 +37,7 @@ export async function loadAwsFiles(ctx: Context, override?: { config?: string; c
   const credentialsText = readForLoader(ctx, credentialsPath, findings);
   findings.push(...lintIni(configPath, configText), ...lintIni(credentialsPath, credentialsText));
 
-  // The SDK's loader (ours, and fromIni's when we call STS) sees the text as Terraform reads it.
-  externalDataInterceptor.interceptFile(configPath, asTerraformReadsIt(configText));
-  externalDataInterceptor.interceptFile(credentialsPath, asTerraformReadsIt(credentialsText));
-  let parsed: { configFile: Record<string, Section>; credentialsFile: Record<string, Section> };
-  try {
-    parsed = (await loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true })) as typeof parsed;
-  } catch (err) {
-    findings.push({ cause: 'config', severity: 'error', file: configPath, message: `The AWS shared files could not be parsed: ${(err as Error).message}.` });
-    parsed = { configFile: {}, credentialsFile: {} };
-  }
+  const parsed = (await cachedParse(ctx, configPath, configText, credentialsPath, credentialsText)) ?? (await parseWithSdk(ctx, configPath, configText, credentialsPath, credentialsText, findings));
   const config: Record<string, Section> = {};
   const ssoSessions: Record<string, Section> = {};
   for (const [name, section] of Object.entries(parsed.configFile)) {
@@ -76,6 +68,97 @@ export function asTerraformReadsIt(text: string): string {
       return `${indent}${key.toLowerCase()}${eq}${unquoted}${comment}${cr}`;
     })
     .join('\n');
+}
+
+type Parsed = { configFile: Record<string, Section>; credentialsFile: Record<string, Section> };
+
+/** Hand the text, as Terraform reads it, to the SDK's loader: ours now, and fromIni's later. */
+async function interceptFiles(files: Array<[string, string]>): Promise<typeof import('@smithy/shared-ini-file-loader')> {
+  const loader = await import('@smithy/shared-ini-file-loader');
+  for (const [path, text] of files) loader.externalDataInterceptor.interceptFile(path, asTerraformReadsIt(text));
+  return loader;
+}
+
+async function parseWithSdk(ctx: Context, configPath: string, configText: string, credentialsPath: string, credentialsText: string, findings: Finding[]): Promise<Parsed> {
+  const loader = await interceptFiles([[configPath, configText], [credentialsPath, credentialsText]]);
+  let parsed: Parsed;
+  try {
+    parsed = (await loader.loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true })) as Parsed;
+  } catch (err) {
+    findings.push({ cause: 'config', severity: 'error', file: configPath, message: `The AWS shared files could not be parsed: ${(err as Error).message}.` });
+    return { configFile: {}, credentialsFile: {} };
+  }
+  writeParseCache(ctx, parseCacheKey(configPath, configText, credentialsPath, credentialsText), parsed);
+  return parsed;
+}
+
+/**
+ * Before the SDK reads the shared files itself (fromIni), make it see them as Terraform does.
+ * Re-reads the files: the parse cache below never holds the text.
+ */
+export async function prepareSdkFiles(ctx: Context, paths: { configPath: string; credentialsPath: string }): Promise<void> {
+  const text = (path: string): string => {
+    const read = ctx.readFile(path);
+    return read.ok && !read.text.includes('\u0000') ? read.text : '';
+  };
+  await interceptFiles([[paths.configPath, text(paths.configPath)], [paths.credentialsPath, text(paths.credentialsPath)]]);
+}
+
+// --- The parse cache -------------------------------------------------------------------------
+// Loading the SDK's INI loader costs more than everything else env-check and the prompt's
+// refresh do, so its parse of a given pair of files is kept in the credguard cache
+// (identity/ini-<fingerprint>.json, 0600). Secret values are replaced before writing by a mask
+// of the same shape (length, whitespace, quotes and CR kept, every other character "x"): the
+// model only ever looks at their presence and hygiene, and STS calls read the real files.
+
+const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
+
+function parseCacheKey(configPath: string, configText: string, credentialsPath: string, credentialsText: string): string {
+  return fnv1a(`${configPath}\u0000${configText}\u0000${credentialsPath}\u0000${credentialsText}`) + fnv1a(`${credentialsText}\u0001${configText}`);
+}
+
+function shapeOf(value: string): string {
+  return value.replace(/[^\s"'\r]/g, 'x');
+}
+
+function withoutSecrets(parsed: Parsed): Parsed {
+  const clean = (file: Record<string, Section>): Record<string, Section> =>
+    Object.fromEntries(Object.entries(file).map(([name, section]) => [
+      name,
+      Object.fromEntries(Object.entries(section).map(([k, v]) => [k, v !== undefined && SECRET_KEYS.has(k) ? shapeOf(v) : v])),
+    ]));
+  return { configFile: clean(parsed.configFile), credentialsFile: clean(parsed.credentialsFile) };
+}
+
+function parseCachePath(ctx: Context, key: string): string {
+  return join(cacheDir(ctx.env, ctx.home), 'identity', `ini-${key}.json`);
+}
+
+async function cachedParse(ctx: Context, configPath: string, configText: string, credentialsPath: string, credentialsText: string): Promise<Parsed | undefined> {
+  if (!ctx.parseCache) return undefined;
+  const read = ctx.readFile(parseCachePath(ctx, parseCacheKey(configPath, configText, credentialsPath, credentialsText)));
+  if (!read.ok) return undefined;
+  try {
+    const json = JSON.parse(read.text) as Parsed;
+    if (typeof json.configFile === 'object' && json.configFile && typeof json.credentialsFile === 'object' && json.credentialsFile) return json;
+  } catch {
+    // a damaged cache entry is simply re-parsed and rewritten
+  }
+  return undefined;
+}
+
+function writeParseCache(ctx: Context, key: string, parsed: Parsed): void {
+  if (!ctx.parseCache) return;
+  try {
+    const store = openCache(cacheDir(ctx.env, ctx.home));
+    const dir = store.dir('identity');
+    for (const name of ctx.listDir(dir)) {
+      if (name.startsWith('ini-') && name !== `ini-${key}.json`) store.remove(join(dir, name));
+    }
+    store.writeAtomic(join(dir, `ini-${key}.json`), JSON.stringify(withoutSecrets(parsed)));
+  } catch {
+    // best effort: an unusable cache directory is reported by the commands that need it
+  }
 }
 
 function readForLoader(ctx: Context, path: string, findings: Finding[]): string {
@@ -127,7 +210,7 @@ export function lintIni(path: string, text: string): Finding[] {
 }
 
 function iniFinding(path: string, line: number, what: string): Finding {
-  return { cause: 'config', severity: 'warn', file: path, message: `${path}:${line}: ${what}; the AWS tools ignore it.`, fix: `Edit ${path} line ${line}.` };
+  return { code: 'ini-line-ignored', cause: 'config', severity: 'warn', file: path, message: `${path}:${line}: ${what}; the AWS tools ignore it.`, fix: `Edit ${path} line ${line}.` };
 }
 
 function clip(s: string): string {

@@ -7,7 +7,7 @@
 // symlink or owned by another user is refused with a clear error and nothing is written.
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './hash.js';
 import type { Env } from './context.js';
 import { UserError } from './errors.js';
 
@@ -54,6 +54,7 @@ export interface CacheStore {
   dir: (name: 'identity' | 'prompt' | 'locks') => string;
   writeAtomic: (path: string, text: string) => void;
   readText: (path: string) => string | undefined;
+  remove: (path: string) => void;
 }
 
 export function openCache(root: string): CacheStore {
@@ -70,12 +71,12 @@ export function openCache(root: string): CacheStore {
     }
     return sub;
   };
-  return { root, dir, writeAtomic, readText };
+  return { root, dir, writeAtomic, readText, remove: (path) => rmSync(path, { force: true }) };
 }
 
 /** Write to a 0600 temp file in the same directory, then rename over the target. */
 export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomHex(4)}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   try {
     writeSync(fd, text);

@@ -29,7 +29,11 @@ export interface Finding {
   fix?: string;
   /** File the finding is about, when there is one. */
   file?: string;
+  /** A stable id for findings other code reacts to (messages are for humans and may change). */
+  code?: FindingCode;
 }
+
+export type FindingCode = 'region-vars-disagree' | 'profile-missing' | 'ini-line-ignored' | 'env-keys-shadow-profile';
 
 export function isCauseId(value: string): value is CauseId {
   return Object.prototype.hasOwnProperty.call(CAUSES, value);

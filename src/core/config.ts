@@ -43,7 +43,9 @@ function hasCandidate(cwd: string): boolean {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       try {
-        if (readFileSync(pkg, 'utf8').includes('"credguard"')) return true;
+        // A top-level "credguard" key, not a dependency on credguard.
+        const json: unknown = JSON.parse(readFileSync(pkg, 'utf8'));
+        if (typeof json === 'object' && json !== null && Object.prototype.hasOwnProperty.call(json, 'credguard')) return true;
       } catch {
         // unreadable package.json: cosmiconfig would fail the same way; treat as no config
       }

@@ -20,6 +20,8 @@ export interface Context {
   readFile: (path: string) => FileRead;
   /** File names in a directory; [] when it does not exist or cannot be read. */
   listDir: (path: string) => string[];
+  /** Keep the SDK's parse of ~/.aws files in the credguard cache (secrets masked). CLI only. */
+  parseCache?: boolean;
 }
 
 /** Files larger than this are refused rather than read: credentials files are tiny. */
@@ -59,6 +61,7 @@ export function processContext(env: Env = process.env): Context {
     now: () => Date.now(),
     readFile: readFileSafe,
     listDir: listDirSafe,
+    parseCache: true,
   };
 }
 

@@ -1,8 +1,8 @@
 // Expiry of credentials from every local source, without asking AWS.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Finding } from './causes.js';
+import { sha1Hex } from './hash.js';
 
 export interface Expiry {
   /** Epoch milliseconds. */
@@ -64,7 +64,7 @@ export function fileExpiry(section: Record<string, string | undefined>, file: st
 
 /** The SSO token cache file for an sso-session name, or for a legacy start URL. */
 export function ssoCachePath(home: string, sessionNameOrStartUrl: string): string {
-  const hash = createHash('sha1').update(sessionNameOrStartUrl).digest('hex');
+  const hash = sha1Hex(sessionNameOrStartUrl);
   return join(home, '.aws', 'sso', 'cache', `${hash}.json`);
 }
 

@@ -1,9 +1,9 @@
 // The shared, cached identity check: one STS call per context at a time, results shared by
 // whoami, check, doctor and the prompt. Entries never contain a secret: the key id is
 // stored masked and the file is named by a hash of the context key.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from './context.js';
+import { fnv1a } from './hash.js';
 import type { Resolution } from './resolve.js';
 import { cacheDir, openCache, tryLock, type CacheStore } from './cache.js';
 import { callerIdentity, type IdentityResult, type StaticCredentials } from './sts.js';
@@ -80,7 +80,9 @@ export interface IdentityOutcome {
 }
 
 export function entryPath(store: CacheStore, contextKey: string): string {
-  const name = createHash('sha256').update(contextKey).digest('hex').slice(0, 32);
+  // A 96-bit FNV fingerprint, not SHA-256: loading node:crypto would cost env-check and the
+  // prompt's refresh more than everything else they do, and a file name is no secret boundary.
+  const name = fnv1a(contextKey) + fnv1a(`${contextKey}\u0001`) + fnv1a(`\u0002${contextKey}`);
   return join(store.dir('identity'), `${name}.json`);
 }
 

@@ -131,7 +131,7 @@ export async function resolveCredentials(ctx: Context, opts: ResolveOptions = {}
         missingProfile(r, files, envProfile.name, envProfile.origin);
       } else {
         r.findings.push({
-          cause: 'env-override', severity: 'warn',
+          code: 'env-keys-shadow-profile', cause: 'env-override', severity: 'warn',
           message: `Environment keys shadow ${envProfile.origin}=${envProfile.name}: Terraform uses the keys, not the profile.`,
           evidence: `AWS_ACCESS_KEY_ID=${keyFacts(envKeys.accessKeyId).masked}, ${envProfile.origin}=${envProfile.name}`,
           fix: 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN',
@@ -260,7 +260,7 @@ function missingProfile(r: Resolution, files: AwsFiles, name: string, origin: Pr
   const known = [...new Set([...Object.keys(files.config), ...Object.keys(files.credentials)])].sort();
   const setBy = origin === 'provider' ? 'the provider block (or --profile)' : origin;
   r.findings.push({
-    cause: 'missing-profile', severity: 'error',
+    code: 'profile-missing', cause: 'missing-profile', severity: 'error',
     message: `Profile "${name}" (from ${setBy}) does not exist in ${files.configPath} or ${files.credentialsPath}: Terraform fails with "failed to get shared config profile, ${name}".`,
     evidence: known.length ? `known profiles: ${known.join(', ')}` : 'no profiles are defined',
     fix: origin === 'AWS_PROFILE' || origin === 'AWS_DEFAULT_PROFILE'
@@ -446,7 +446,7 @@ function resolveRegion(ctx: Context, files: AwsFiles, providerRegion: string | u
   const envRegion = nonEmpty(ctx.env['AWS_REGION']);
   const defRegion = nonEmpty(ctx.env['AWS_DEFAULT_REGION']);
   if (envRegion && defRegion && envRegion !== defRegion) {
-    r.findings.push({ cause: 'sts-region', severity: 'info', message: `AWS_REGION=${envRegion} and AWS_DEFAULT_REGION=${defRegion} disagree; Terraform uses AWS_REGION.`, evidence: `AWS_REGION=${envRegion}, AWS_DEFAULT_REGION=${defRegion}`, fix: 'unset AWS_DEFAULT_REGION' });
+    r.findings.push({ code: 'region-vars-disagree', cause: 'sts-region', severity: 'info', message: `AWS_REGION=${envRegion} and AWS_DEFAULT_REGION=${defRegion} disagree; Terraform uses AWS_REGION.`, evidence: `AWS_REGION=${envRegion}, AWS_DEFAULT_REGION=${defRegion}`, fix: 'unset AWS_DEFAULT_REGION' });
   }
   // The Go SDK reads the selected profile's region even when env keys supply the credentials.
   const profileName = r.profile ?? r.shadowedProfile;

@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import type { Resolution } from './resolve.js';
 import { classifyProviderError, classifyStsError, type IdentityStatus } from './classify.js';
 import type { CauseId } from './causes.js';
+import { prepareSdkFiles } from './awsfiles.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -133,6 +134,7 @@ async function credentialsFor(ctx: Context, r: Resolution, opts: StsOptions, cli
       }) as () => Promise<StaticCredentials>;
     }
     case 'profile': {
+      await prepareSdkFiles(ctx, r.files);
       const { fromIni } = await import('@aws-sdk/credential-providers');
       return fromIni({
         profile: r.profile,

@@ -11,9 +11,20 @@ export function decideColor(env: Record<string, string | undefined>, isTTY: bool
   return isTTY;
 }
 
+/**
+ * The colour decision is made once by the dispatcher and kept where every command bundle's
+ * copy of this module (scripts/bundle.mjs) finds it.
+ */
+const COLOR = Symbol.for('credguard.color');
+type WithColor = Record<symbol, boolean | undefined>;
+
 export function setColor(enabled: boolean): void {
+  (globalThis as unknown as WithColor)[COLOR] = enabled;
   kleur.enabled = enabled;
 }
+
+const decided = (globalThis as unknown as WithColor)[COLOR];
+if (decided !== undefined) kleur.enabled = decided;
 
 /** `2h05m`, `42m`, `59s`, `expired` — the same format the shell fast path prints. */
 export function formatCountdown(seconds: number): string {

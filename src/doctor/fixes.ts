@@ -5,6 +5,14 @@ import type { Resolution } from '../core/resolve.js';
 import { DEFAULT_STS_REGION } from './regions.js';
 import type { Target } from './types.js';
 
+/**
+ * The resolution as the provider's STS calls see it: signed for `sts_region` when set. The
+ * context key (the cache entry) stays the provider's.
+ */
+export function stsView(r: Resolution, t: Target): Resolution {
+  return t.stsRegion && t.stsRegion !== r.region ? { ...r, region: t.stsRegion } : r;
+}
+
 export const UNSET_KEYS = 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN';
 
 /** Where a provider setting is edited: `provider "aws"` / `provider "aws" (alias "west")` / `backend "s3"`. */

@@ -30,7 +30,7 @@ const resolutionRule: EnvRule = {
   check(input) {
     const out: EnvFinding[] = [];
     for (const f of input.actual.findings) {
-      if (f.cause === 'sts-region' && f.evidence?.startsWith('AWS_REGION=') && f.fix === 'unset AWS_DEFAULT_REGION') {
+      if (f.code === 'region-vars-disagree') {
         // Terraform reads AWS_REGION, but boto3 and older tools read AWS_DEFAULT_REGION: in a
         // directory switcher the disagreement is a trap, so it is a warning here; the fix makes
         // them agree rather than dropping one.
@@ -111,7 +111,7 @@ const wantedProfileHealthRule: EnvRule = {
     const out: EnvFinding[] = [];
     for (const f of wanted.findings) {
       if (f.cause === 'env-override' || f.cause === 'wrong-profile' || f.cause === 'sts-region') continue;
-      if (f.cause === 'missing-profile' && f.message.startsWith(`Profile "${want}" (from`)) {
+      if (f.code === 'profile-missing') {
         out.push({
           ...f,
           rule: 'wanted-profile-health',
@@ -245,7 +245,7 @@ function dedupe(findings: EnvFinding[]): EnvFinding[] {
 function collapseFileLint(findings: EnvFinding[]): EnvFinding[] {
   const byFile = new Map<string, EnvFinding[]>();
   for (const f of findings) {
-    if (f.cause === 'config' && f.severity === 'warn' && f.file && /:\d+: .*the AWS tools ignore it\.$/.test(f.message)) {
+    if (f.code === 'ini-line-ignored' && f.file) {
       byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     }
   }

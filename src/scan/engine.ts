@@ -59,6 +59,16 @@ export function scanSources(files: SourceFile[], settings: ScanSettings): ScanRe
 }
 
 function runStructural(item: Analyzed, warnings: ScanWarning[]): void {
+  try {
+    analyzeStructure(item, warnings);
+  } catch (err) {
+    // pathological input (nesting deeper than the stack): keep the key patterns, say so
+    const why = err instanceof RangeError ? 'it is nested too deeply' : `of an internal error (${(err as Error).message})`;
+    warnings.push({ file: item.file.path, level: 'warning', message: `could not be parsed because ${why}; scanned for key patterns only.` });
+  }
+}
+
+function analyzeStructure(item: Analyzed, warnings: ScanWarning[]): void {
   const { file, kind, sink } = item;
   if (kind === 'tf' || kind === 'tfvars') {
     const problems = analyzeHcl(file.text, kind === 'tfvars', sink);

@@ -74,6 +74,10 @@ test('hostile input: huge lines, deep nesting and garbage do not throw', () => {
   const garbage = ['{'.repeat(5000), '"'.repeat(3001), '${'.repeat(2000), '<<EOT\n'.repeat(100), '\u0000\uFFFD\u202E', 'x = ' + 'a'.repeat(200000)];
   for (const text of garbage) assert.doesNotThrow(() => scanTexts({ 'g.tf': text, 'g.tf.json': text, 'g.tfvars': text }));
   assert.deepEqual(summary({ 'deep.tf': `${'a {\n'.repeat(300)}provider "aws" {\n  token = "t"\n}\n` }).length, 1);
+  // deeper than the stack: a warning, and the key patterns still run
+  const abyss = scanTexts({ 'abyss.tf': `${'a {'.repeat(200_000)}\nk = "AKIAY7QZ3M4NB2XK5TRW"\n`, 'abyss.tf.json': `${'['.repeat(200_000)}"AKIAY7QZ3M4NB2XK5TRW"` });
+  assert.deepEqual(abyss.findings.map((f) => `${f.file} ${f.rule}`).sort(), ['abyss.tf aws-access-key-id', 'abyss.tf.json aws-access-key-id']);
+  assert.ok(abyss.warnings.some((w) => /nested too deeply/.test(w.message)));
 });
 
 test('shapes: key ids, secrets, hex digests, principal ids', () => {

@@ -1,0 +1,64 @@
+// `check`'s cheap Terraform awareness: the targets doctor derives from the .tf files are cached
+// in the credguard cache (identity/tfsum-<sha256(dir)>.json), keyed by the Terraform files'
+// names, mtimes and sizes and the TF_VAR_* environment. While they match, check never loads
+// hcl2-json-parser. Provider-block keys are never written: such a configuration is re-read.
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from '../core/context.js';
+import type { CacheStore } from '../core/cache.js';
+import type { Target } from './types.js';
+
+const RELEVANT = /(\.tf|\.tf\.json|^terraform\.tfvars|^terraform\.tfvars\.json|\.auto\.tfvars|\.auto\.tfvars\.json)$/;
+
+export interface Summary {
+  v: 1;
+  fingerprint: string;
+  /** Some target has provider-block keys: the summary cannot stand in for the files. */
+  staticKeys: boolean;
+  targets: Target[];
+}
+
+export function fingerprint(ctx: Context, dir: string): string {
+  const h = createHash('sha256');
+  const names = ctx.listDir(dir).filter((f) => !f.startsWith('.') && RELEVANT.test(f)).sort();
+  for (const name of names) {
+    try {
+      const st = statSync(join(dir, name));
+      h.update(`${name}\0${st.mtimeMs}\0${st.size}\n`);
+    } catch {
+      h.update(`${name}\0gone\n`);
+    }
+  }
+  for (const k of Object.keys(ctx.env).filter((n) => n.startsWith('TF_VAR_')).sort()) h.update(`${k}=${ctx.env[k] ?? ''}\n`);
+  return `${names.length}:${h.digest('hex')}`;
+}
+
+export function summaryPath(store: CacheStore, dir: string): string {
+  return join(store.dir('identity'), `tfsum-${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.json`);
+}
+
+export function readSummary(store: CacheStore, dir: string, fp: string): Summary | undefined {
+  const text = store.readText(summaryPath(store, dir));
+  if (!text) return undefined;
+  try {
+    const s = JSON.parse(text) as Summary;
+    return s.v === 1 && s.fingerprint === fp && !s.staticKeys && Array.isArray(s.targets) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSummary(store: CacheStore, dir: string, fp: string, targets: Target[]): void {
+  const staticKeys = targets.some((t) => t.staticCredentials || t.resolve.providerStatic);
+  const safe = targets.map(({ staticCredentials: _s, ...t }) => {
+    const { providerStatic: _p, ...resolve } = t.resolve;
+    return { ...t, resolve };
+  });
+  const s: Summary = { v: 1, fingerprint: fp, staticKeys, targets: staticKeys ? [] : safe };
+  try {
+    store.writeAtomic(summaryPath(store, dir), JSON.stringify(s) + '\n');
+  } catch {
+    // a summary that cannot be written only costs the next check a parse
+  }
+}

@@ -1,0 +1,94 @@
+// check and exec: the pre-flight gate. Fresh cache → no network and neither the HCL parser nor
+// the AWS SDK loaded; a failure is one line naming the cause and the fix; exec passes exit codes.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStsStub, type StsStub } from '../helpers/sts-stub.js';
+import { baseEnv, runCliAsync } from '../helpers/cli.js';
+import { KEYS } from '../helpers/fakectx.js';
+
+const homes: string[] = [];
+const staticIni = (name: string, k: { id: string; secret: string }) => `[${name}]\naws_access_key_id = ${k.id}\naws_secret_access_key = ${k.secret}\n`;
+const PRELOAD = new URL('./trace-loads.mjs', import.meta.url).pathname;
+
+describe('check and exec', () => {
+  let stub: StsStub;
+  let h: string;
+  let dir: string;
+  let env: Record<string, string>;
+  before(async () => {
+    stub = await startStsStub({ ok: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice' } });
+    h = mkdtempSync(join(tmpdir(), 'credguard-check-'));
+    homes.push(h);
+    mkdirSync(join(h, '.aws'));
+    writeFileSync(join(h, '.aws', 'credentials'), staticIni('default', KEYS.a) + staticIni('prod', KEYS.b));
+    dir = join(h, 'project');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.tf'), `provider "aws" {\n  region = "us-east-1"\n  allowed_account_ids = ["123456789012"]\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);
+    env = baseEnv(h, { CREDGUARD_CACHE_DIR: join(h, '.cache') });
+  });
+  after(async () => {
+    await stub.stop();
+    for (const x of homes) rmSync(x, { recursive: true, force: true });
+  });
+
+  test('cold: one STS call, silent exit 0; warm: no call, no HCL parser, no AWS SDK', async () => {
+    stub.resetCounts();
+    const cold = await runCliAsync(['check'], { env, cwd: dir });
+    assert.equal(cold.code, 0, cold.stderr);
+    assert.equal(cold.stdout + cold.stderr, '');
+    assert.equal(stub.count('GetCallerIdentity'), 1);
+    assert.ok(readdirSync(join(h, '.cache', 'identity')).some((f) => f.startsWith('tfsum-')), 'provider summary cached');
+    const trace = join(h, 'trace.txt');
+    const warm = await runCliAsync(['check', '--verbose'], { env: { ...env, NODE_OPTIONS: `--import ${PRELOAD}`, CREDGUARD_TEST_TRACE_OUT: trace }, cwd: dir });
+    assert.equal(warm.code, 0, warm.stderr);
+    assert.match(warm.stdout, /^credguard check: ok — aws: 123456789012/);
+    assert.equal(stub.count('GetCallerIdentity'), 1, 'no network on a fresh cache');
+    const loaded = readFileSync(trace, 'utf8');
+    assert.ok(!/hcl2-json-parser/.test(loaded), 'hcl2-json-parser not loaded');
+    assert.ok(!/@aws-sdk\/client-sts|@aws-sdk\/credential-providers/.test(loaded), 'AWS SDK not loaded');
+  });
+
+  test('changed Terraform files are re-read: a now-forbidden account fails with one line', async () => {
+    writeFileSync(join(dir, 'main.tf'), `provider "aws" {\n  region = "us-east-1"\n  forbidden_account_ids = ["123456789012"]\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);
+    const r = await runCliAsync(['check'], { env, cwd: dir });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? '', /^credguard check: aws: wrong-profile: account 123456789012 is in forbidden_account_ids .* — fix: export AWS_PROFILE=/);
+  });
+
+  test('a failing identity: one line with cause and fix; exec refuses to run the command; --force runs it', async () => {
+    writeFileSync(join(dir, 'main.tf'), `provider "aws" {\n  region = "us-east-1"\n  profile = "prod"\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);
+    stub.set({ error: 'InvalidClientTokenId' });
+    const r = await runCliAsync(['check'], { env, cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr.trim(), /^credguard check: aws: wrong-credentials: InvalidClientTokenId: .* — fix: aws configure --profile prod$/);
+    const marker = join(h, 'ran');
+    const refused = await runCliAsync(['exec', '--', 'sh', '-c', `touch ${marker}`], { env, cwd: dir });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /wrong-credentials/);
+    assert.throws(() => readFileSync(marker));
+    const forced = await runCliAsync(['exec', '--force', '--', 'sh', '-c', `touch ${marker}; exit 3`], { env, cwd: dir });
+    assert.equal(forced.code, 3);
+    readFileSync(marker);
+  });
+
+  test('exec passes the exit code and signals (128+n) through, with inherited stdio', async () => {
+    stub.set({ ok: { account: '123456789012' } });
+    writeFileSync(join(dir, 'main.tf'), `provider "aws" {\n  region = "us-east-1"\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);
+    const ok = await runCliAsync(['exec', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7'], { env, cwd: dir });
+    assert.equal(ok.code, 7, ok.stderr);
+    assert.equal(ok.stdout, 'out\n');
+    assert.equal(ok.stderr, 'err\n');
+    const sig = await runCliAsync(['exec', '--', 'sh', '-c', 'kill -TERM $$'], { env, cwd: dir });
+    assert.equal(sig.code, 143);
+    const missing = await runCliAsync(['exec', '--', 'credguard-no-such-command'], { env, cwd: dir });
+    assert.equal(missing.code, 127);
+    const none = await runCliAsync(['exec'], { env, cwd: dir });
+    assert.equal(none.code, 2);
+  });
+});

@@ -1,0 +1,14 @@
+// Loader hook for trace-preload.mjs: append every resolved module URL to the trace file.
+import { appendFileSync } from 'node:fs';
+
+let out;
+
+export function initialize(data) {
+  out = data.out;
+}
+
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(out, `${result.url}\n`);
+  return result;
+}
