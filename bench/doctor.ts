@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     const cases = [
       { name: 'node -e 0', argv: [node, '-e', '0'] },
       { name: 'credguard check (fresh cache, 1 provider)', argv: [node, BIN, 'check'] },
+      { name: 'credguard --version (the CLI entry alone, for reference)', argv: [node, BIN, '--version'] },
     ];
     const wall = cases.map(() => [] as number[]);
     const cpu = cases.map(() => [] as number[]);

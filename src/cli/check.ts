@@ -3,7 +3,7 @@
 // Fresh cache + unchanged Terraform files: no network, no HCL parser, no AWS SDK.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gate } from '../doctor/gate.js';
+import { gate, type GateLoaders } from '../doctor/gate.js';
 import type { Cli } from './io.js';
 import { loadSettings } from './shared.js';
 
@@ -32,9 +32,15 @@ export interface CheckArgs {
   profile?: string;
 }
 
+/** The Terraform reader and the credential model, from the doctor command's module (its bundle). */
+const loaders: GateLoaders = {
+  loadTargets: async (ctx, dir, profile) => (await import('./doctor.js')).loadTargets(ctx, dir, profile),
+  resolveCredentials: async (ctx, opts) => (await import('./doctor.js')).resolveCredentials(ctx, opts),
+};
+
 export async function gateHere(cli: Cli, a: CheckArgs): Promise<{ ok: boolean; message?: string; summary: string }> {
   const { settings } = await loadSettings(cli);
-  const result = await gate(cli, { dir: resolve(cli.cwd, a.dir ?? '.'), settings, ...(a.profile ? { profile: a.profile } : {}) });
+  const result = await gate(cli, { dir: resolve(cli.cwd, a.dir ?? '.'), settings, ...(a.profile ? { profile: a.profile } : {}) }, loaders);
   return { ok: result.ok, ...(result.line ? { message: `credguard check: ${result.line}` } : {}), summary: result.summary };
 }
 

@@ -9,6 +9,10 @@ import { doctorSettings } from '../doctor/settings.js';
 import type { Cli } from './io.js';
 import { loadSettings } from './shared.js';
 
+/** For `check`: what it loads only off its warm path, kept out of its own bundle. */
+export { loadTargets } from '../doctor/run.js';
+export { resolveCredentials } from '../core/resolve.js';
+
 const HELP = `Usage: credguard doctor [--dir D] [--json] [--verbose] [--no-iam] [--profile P]
 
 Runs the InvalidClientTokenId checklist for the Terraform configuration in the current

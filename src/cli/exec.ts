@@ -69,12 +69,16 @@ function runChild(command: string[], cli: Cli): Promise<number> {
   return new Promise((resolve) => {
     const [cmd, ...rest] = command;
     const child = spawn(cmd ?? '', rest, { stdio: 'inherit', env: { ...cli.env } as NodeJS.ProcessEnv, cwd: cli.cwd });
-    // The terminal delivers Ctrl-C to the whole process group: let the child decide, and
-    // forward what is sent to credguard alone.
-    const forward = (sig: NodeJS.Signals) => (): void => {
-      child.kill(sig);
-    };
-    const handlers: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
+    // Ctrl-C, Ctrl-\ and a closing terminal signal the whole foreground process group: the child
+    // gets them itself (terraform treats a *second* interrupt as "cancel now", so they are not
+    // forwarded); credguard only stays alive to pass the exit code on. SIGTERM sent to
+    // credguard alone is forwarded.
+    const handlers: Array<[NodeJS.Signals, () => void]> = [
+      ['SIGINT', () => {}],
+      ['SIGQUIT', () => {}],
+      ['SIGHUP', () => {}],
+      ['SIGTERM', () => void child.kill('SIGTERM')],
+    ];
     for (const [s, h] of handlers) process.on(s, h);
     const done = (code: number): void => {
       for (const [s, h] of handlers) process.removeListener(s, h);

@@ -2,13 +2,14 @@
 // Kept light on purpose: a clean commit loads no AWS SDK, no HCL parser and, without a config
 // file, no cosmiconfig. The lexer, rules and formatters are imported only when some file can
 // hold a finding (see scan/prefilter.ts): every module costs startup time in a git hook.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTopLevel, loadConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { nothingToReport } from '../scan/prefilter.js';
+import { declaresDefaults, nothingToReport } from '../scan/prefilter.js';
 import { scanSettings, type ScanSettings } from '../scan/settings.js';
+import type { ContextLoader } from '../scan/engine.js';
 import type { ScanReport, SourceFile } from '../scan/types.js';
 import { packageVersion } from '../core/package.js';
 import type { Cli } from './io.js';
@@ -66,9 +67,11 @@ export async function run(args: string[], cli: Cli): Promise<number> {
   const settings = scanSettings(config);
 
   const sources = values.staged ? await readIndex(cli.cwd, settings) : await readWorkTree(cli.cwd, positionals, settings);
-  const report = nothingToReport(sources)
-    ? { findings: [], warnings: [], filesScanned: sources.length }
-    : (await import('../scan/engine.js')).scanSources(sources, settings);
+  const context = await contextLoader(cli.cwd, values.staged ?? false, positionals, settings);
+  const report =
+    nothingToReport(sources) && !(context && declaresDefaults(sources))
+      ? { findings: [], warnings: [], filesScanned: sources.length }
+      : (await import('../scan/engine.js')).scanSources(sources, settings, context);
   await print(report, format, cli);
   return report.findings.some((f) => !f.suppression) ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -81,6 +84,27 @@ async function readIndex(cwd: string, settings: ScanSettings): Promise<SourceFil
 async function readWorkTree(cwd: string, operands: string[], settings: ScanSettings): Promise<SourceFile[]> {
   const { collectPaths, readSource } = await import('../scan/files.js');
   return collectPaths(cwd, operands, settings).map((p) => readSource(p.abs, p.path, settings.maxFileBytes));
+}
+
+/**
+ * A scan of some files of a module (the index, or files pre-commit names) reads the rest of
+ * the module for variable references; a directory walk already has every file.
+ */
+async function contextLoader(cwd: string, staged: boolean, operands: string[], settings: ScanSettings): Promise<ContextLoader | undefined> {
+  if (staged) {
+    const { stagedSiblings } = await import('../scan/staged.js');
+    return (dirs, names) => stagedSiblings(cwd, dirs, names, settings.maxFileBytes);
+  }
+  const namesFiles = operands.some((op) => {
+    try {
+      return !statSync(resolve(cwd, op)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  if (!namesFiles) return undefined;
+  const { diskSiblings } = await import('../scan/files.js');
+  return (dirs, names) => diskSiblings(cwd, dirs, names, settings.maxFileBytes);
 }
 
 async function print(report: ScanReport, format: Format, cli: Cli): Promise<void> {

@@ -65,6 +65,7 @@ export function fixFor(cause: CauseId | undefined, r: Resolution, t: Target, fx:
     case 'wrong-credentials':
       if (r.source === 'env') {
         if (fx.workingShadowedProfile) return UNSET_KEYS;
+        if (r.shadowedProfile) return `${UNSET_KEYS}  # then Terraform uses profile ${r.shadowedProfile}`;
         return `${UNSET_KEYS}  # then export the correct pair, or use a profile: export AWS_PROFILE=<profile>`;
       }
       if (r.source === 'provider-static') return `correct access_key/secret_key in ${blockName(t)}${inFile(t)} (better: remove them and use a profile)`;

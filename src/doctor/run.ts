@@ -1,6 +1,6 @@
 // doctor's orchestrator: Terraform config → targets → for each, the whole checklist.
 import type { Context } from '../core/context.js';
-import { openCacheFor, readEntry, type CoreSettings } from '../core/identity.js';
+import { openCacheFor, readEntry, type CoreSettings, type IdentityEntry } from '../core/identity.js';
 import { resolveCredentials } from '../core/resolve.js';
 import type { StaticCredentials } from '../core/sts.js';
 import type { CacheStore } from '../core/cache.js';
@@ -60,14 +60,15 @@ export async function diagnose(ctx: Context, opts: DoctorOptions): Promise<Docto
   const { targets, terraform } = await loadTargets(ctx, opts.dir, opts.profile);
   const store = openCacheFor(ctx);
   const runs: TargetRun[] = [];
-  for (const t of targets) runs.push(await diagnoseTarget(ctx, t, opts, store));
+  const checked = new Map<string, IdentityEntry>(); // provider and backend often share a context: one STS call
+  for (const t of targets) runs.push(await diagnoseTarget(ctx, t, opts, store, checked));
   const findings = runs.flatMap((r) => r.findings);
   const rank = { error: 0, warn: 1, info: 2 } as const;
   findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
   return { dir: opts.dir, terraform, runs, findings };
 }
 
-export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorOptions, store: CacheStore): Promise<TargetRun> {
+export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorOptions, store: CacheStore, checked: Map<string, IdentityEntry> = new Map()): Promise<TargetRun> {
   const r = await resolveCredentials(ctx, target.resolve);
   const run: TargetRun = { target, r, undetermined: target.unknowns.length > 0, findings: [], checks: {} };
   if (run.undetermined) {
@@ -92,7 +93,7 @@ export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorO
   const probe = r.failsOffline
     ? Promise.resolve(undefined)
     : serverTime(stsUrl, opts.core.timeoutMs).then((serverMs) => (serverMs !== undefined ? { serverMs, localMs: ctx.now() } : undefined));
-  const [, clock] = await Promise.all([identityCheck(ctx, run, opts.core, store), probe]);
+  const [, clock] = await Promise.all([identityCheck(ctx, run, opts.core, store, checked), probe]);
   if (clock) run.clock = clock;
 
   let creds: StaticCredentials | undefined;
@@ -100,7 +101,7 @@ export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorO
     try {
       creds = await materialize(ctx, r, target.staticCredentials, opts.core.timeoutMs);
     } catch (err) {
-      mark(run, 'assume-role', target.assumeRole ? 'skip' : 'skip', `credentials not obtained: ${(err as Error).message}`);
+      mark(run, target.assumeRole ? 'assume-role' : 'key', 'skip', `credentials not obtained: ${(err as Error).message}`);
     }
   }
   await Promise.all([

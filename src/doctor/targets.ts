@@ -4,12 +4,9 @@ import type { AwsCredentialSettings, TerraformConfig } from '../terraform/config
 import { isKnown, revealSecret, type SecretValue, type Value } from '../terraform/values.js';
 import type { AssumeRoleSpec, Target, UnknownSetting } from './types.js';
 
-export const ENVIRONMENT = 'environment';
+import { environmentTarget } from './environment.js';
 
-/** The environment's default context, for a directory without Terraform files. */
-export function environmentTarget(profile?: string): Target {
-  return { address: ENVIRONMENT, kind: 'environment', resolve: profile ? { profile } : {}, unknowns: [], notes: [] };
-}
+export { environmentTarget, ENVIRONMENT } from './environment.js';
 
 export function targetsFromConfig(cfg: TerraformConfig): Target[] {
   const out: Target[] = [];
@@ -66,7 +63,8 @@ function fromSettings(address: string, kind: 'provider' | 'backend', s: AwsCrede
   if (accessKey !== undefined || secretKey !== undefined) {
     if (accessKey !== undefined && secretKey !== undefined) {
       t.resolve.providerStatic = { accessKeyId: accessKey, hasSecret: true, hasSessionToken: Boolean(token) };
-      t.staticCredentials = { accessKeyId: accessKey, secretAccessKey: secretKey, ...(token ? { sessionToken: token } : {}) };
+      // non-enumerable: JSON.stringify, spreads and util.inspect never carry the secret along
+      Object.defineProperty(t, 'staticCredentials', { value: { accessKeyId: accessKey, secretAccessKey: secretKey, ...(token ? { sessionToken: token } : {}) }, enumerable: false });
     } else if (!t.unknowns.length) {
       notes.push(`${address} sets only one of access_key/secret_key: Terraform ignores the half pair`);
     }

@@ -12,7 +12,7 @@ export function decodeSource(path: string, bytes: Buffer): SourceFile {
 }
 
 export function tooLarge(path: string, size: number, max: number): SourceFile {
-  return { path, skipped: `larger than ${formatBytes(max)} (${formatBytes(size)}); raise scan.maxFileBytes to scan it` };
+  return { path, skipped: `larger than ${formatBytes(max)} (${formatBytes(size)}); raise scan.maxFileBytes to scan it`, skipWarns: true };
 }
 
 function formatBytes(n: number): string {

@@ -1,6 +1,7 @@
 // The scan itself, over files already read: a cheap candidate test per file, the structural
 // rules (HCL / JSON), the generic key patterns, the cross-file variable-default rule, then one
-// finding per location, suppressions and masked, positioned findings. Pure: no I/O.
+// finding per location, suppressions and masked, positioned findings. No I/O of its own: the
+// files come read, and a partial scan gets its module context through an injected loader.
 import { analyzeHcl } from './analyze-hcl.js';
 import { analyzeJson } from './analyze-json.js';
 import { findGenericSecrets } from './generic.js';
@@ -25,7 +26,13 @@ function dirOf(path: string): string {
   return slash === -1 ? '.' : path.slice(0, slash);
 }
 
-export function scanSources(files: SourceFile[], settings: ScanSettings): ScanReport {
+/**
+ * Loads the other Terraform files of some module directories when the scan covers only part
+ * of them (staged files, files named by pre-commit): read for variable references only.
+ */
+export type ContextLoader = (dirs: string[], variableNames: string[]) => SourceFile[];
+
+export function scanSources(files: SourceFile[], settings: ScanSettings, context?: ContextLoader): ScanReport {
   const warnings: ScanWarning[] = [];
   const analyzed: Analyzed[] = [];
   // .tf files that cannot hold a finding themselves but may declare a variable that reaches a
@@ -35,7 +42,7 @@ export function scanSources(files: SourceFile[], settings: ScanSettings): ScanRe
 
   for (const file of files) {
     if (file.text === undefined) {
-      warnings.push({ file: file.path, level: 'note', message: `skipped: ${file.skipped ?? 'not readable'}.` });
+      warnings.push({ file: file.path, level: file.skipWarns ? 'warning' : 'note', message: `skipped: ${file.skipped ?? 'not readable'}.` });
       continue;
     }
     filesScanned++;
@@ -50,6 +57,7 @@ export function scanSources(files: SourceFile[], settings: ScanSettings): ScanRe
     analyzed.push(item);
   }
 
+  if (context) addContextRefs(analyzed, deferred, files, settings, context, warnings);
   resolveVariableFlows(analyzed, deferred, warnings);
 
   const findings: Finding[] = [];
@@ -83,6 +91,51 @@ function analyzeStructure(item: Analyzed, warnings: ScanWarning[]): void {
 function syntaxWarning(file: string, line: number, message: string, count: number): ScanWarning {
   const more = count > 1 ? ` (and ${count - 1} more problem${count > 2 ? 's' : ''})` : '';
   return { file, line, level: 'warning', message: `does not parse: ${message}${more}; scanned anyway.` };
+}
+
+/**
+ * A partial scan: a scanned variable default may reach a credential attribute in a file that
+ * is not scanned (a staged variables.tf, an unchanged providers.tf). Read the other files of
+ * those directories for references only; their own findings are not this scan's business.
+ */
+function addContextRefs(analyzed: Analyzed[], deferred: Analyzed[], files: SourceFile[], settings: ScanSettings, context: ContextLoader, warnings: ScanWarning[]): void {
+  const dirs = new Set<string>();
+  const names = new Set<string>();
+  for (const item of analyzed) {
+    for (const candidate of item.sink.defaultCandidates) {
+      dirs.add(item.dir);
+      names.add(candidate.name);
+    }
+  }
+  for (const item of deferred) {
+    for (const name of declaredVariables(item.file.text)) {
+      dirs.add(item.dir);
+      names.add(name);
+    }
+  }
+  if (names.size === 0) return;
+  const scanned = new Set(files.map((f) => f.path));
+  const others = context([...dirs], [...names]).filter((f) => f.text !== undefined && !scanned.has(f.path));
+  if (others.length === 0) return; // the usual case: nothing outside the scan reads these variables
+  for (const item of deferred.splice(0)) {
+    runStructural(item, warnings);
+    analyzed.push(item);
+  }
+  for (const file of others) {
+    const item: Analyzed = { file: file as Analyzed['file'], kind: fileKind(file.path), dir: dirOf(file.path), sink: newSink(settings.emulatorExemption), generic: [] };
+    runStructural(item, []);
+    // only its references count: carried by an analysed entry that reports nothing
+    analyzed.push({ ...item, sink: { ...newSink(settings.emulatorExemption), credentialVarRefs: item.sink.credentialVarRefs } });
+  }
+}
+
+/** `variable "name"` (native) or `"variable": { "name"` (JSON) declarations, found without lexing. */
+function declaredVariables(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/\bvariable\s*"([^"\n]+)"/g)) names.push(m[1] ?? '');
+  const json = /"variable"\s*:\s*\{([^]*)/.exec(text);
+  if (json) for (const m of (json[1] ?? '').matchAll(/"([^"\n]+)"\s*:\s*\{/g)) names.push(m[1] ?? '');
+  return names.filter(Boolean);
 }
 
 /**

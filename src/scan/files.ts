@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { decodeSource, tooLarge } from './decode.js';
+import { credentialUsePattern } from './prefilter.js';
 import type { ScanSettings } from './settings.js';
 import type { SourceFile } from './types.js';
 
@@ -74,8 +75,33 @@ export function readSource(abs: string, path: string, maxBytes: number): SourceF
     return decodeSource(path, bytes.subarray(0, read));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { path, skipped: code === 'EACCES' ? 'not readable (permission denied)' : `not readable (${code ?? 'error'})` };
+    return { path, skipped: code === 'EACCES' ? 'not readable (permission denied)' : `not readable (${code ?? 'error'})`, skipWarns: true };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The other Terraform files of the given module directories (display paths, relative to cwd),
+ * from disk, that may assign one of `names` to a credential attribute: the context in which a
+ * named file's `variable` default reaches a provider.
+ */
+export function diskSiblings(cwd: string, dirs: string[], names: string[], maxBytes: number): SourceFile[] {
+  const uses = new RegExp(credentialUsePattern(names));
+  const out: SourceFile[] = [];
+  for (const dir of dirs) {
+    const abs = resolve(cwd, dir);
+    let entries: string[];
+    try {
+      entries = readdirSync(abs);
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      if (!name.endsWith('.tf') && !name.endsWith('.tf.json')) continue;
+      const file = readSource(`${abs}${sep}${name}`, dir === '.' ? name : `${dir}/${name}`, maxBytes);
+      if (file.text !== undefined && uses.test(file.text)) out.push(file);
+    }
+  }
+  return out;
 }

@@ -63,3 +63,23 @@ export function nothingToReport(files: SourceFile[]): boolean {
   }
   return nothing;
 }
+
+/**
+ * In a partial scan (staged or named files), a file with a `variable` default can still yield a
+ * finding through a credential attribute in a file of its module that is not scanned.
+ */
+export function declaresDefaults(files: SourceFile[]): boolean {
+  return files.some((f) => {
+    const kind = fileKind(f.path);
+    return f.text !== undefined && (kind === 'tf' || kind === 'tf-json') && f.text.includes('variable') && f.text.includes('default');
+  });
+}
+
+/**
+ * A credential attribute assigned from one of these variables, on one line: how a partial scan
+ * picks the unscanned files worth reading (a POSIX ERE for `git grep`, and a JS RegExp).
+ */
+export function credentialUsePattern(names: string[]): string {
+  const alternatives = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return `(access_key|secret_key|token)["']?[ \t]*[=:].*var\\.(${alternatives})([^A-Za-z0-9_-]|$)`;
+}

@@ -4,13 +4,15 @@
 import { spawnSync } from 'node:child_process';
 import { UserError } from '../core/errors.js';
 import { decodeSource, tooLarge } from './decode.js';
+import { credentialUsePattern } from './prefilter.js';
 import type { ScanSettings } from './settings.js';
 import type { SourceFile } from './types.js';
 
 const MAX_OUTPUT = 1024 * 1024 * 1024;
 
-function git(cwd: string, args: string[], input?: string): Buffer {
+function git(cwd: string, args: string[], input?: string, okCodes: number[] = []): Buffer {
   const r = spawnSync('git', args, { cwd, input, maxBuffer: MAX_OUTPUT });
+  if (r.status !== null && okCodes.includes(r.status)) return r.stdout;
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new UserError(missing ? '"--staged" needs git, which is not installed.' : `git failed: ${r.error.message}.`, 'Install git, or scan files and directories instead of the index.');
@@ -30,7 +32,28 @@ export function stagedPaths(cwd: string, settings: ScanSettings): string[] {
 
 export function readStaged(cwd: string, settings: ScanSettings): SourceFile[] {
   const paths = stagedPaths(cwd, settings);
-  if (paths.length === 0) return [];
+  return paths.length === 0 ? [] : readIndexBlobs(cwd, paths, settings.maxFileBytes);
+}
+
+/**
+ * The other Terraform files of the given module directories, from the index, that may assign
+ * one of `names` to a credential attribute: the context in which a staged `variable` default
+ * reaches a provider that is not staged. One `git grep` narrows them down first.
+ */
+export function stagedSiblings(cwd: string, dirs: string[], names: string[], maxBytes: number): SourceFile[] {
+  // `glob` magic: `*` stays inside one directory; `top`: paths from the repository root
+  const specs = dirs.flatMap((dir) => {
+    const prefix = dir === '.' ? '' : `${dir.replace(/[*?[\]\\]/g, '\\$&')}/`;
+    return [`:(top,glob)${prefix}*.tf`, `:(top,glob)${prefix}*.tf.json`];
+  });
+  const args = ['grep', '--cached', '-l', '-z', '--full-name', '-E', credentialUsePattern(names), '--', ...specs];
+  const listed = git(cwd, args, undefined, [1]).toString('utf8'); // exit 1: nothing matched
+  const paths = listed.split('\0').filter((p) => p !== '');
+  return paths.length === 0 ? [] : readIndexBlobs(cwd, paths, maxBytes);
+}
+
+/** Stage-0 blobs of the index, through one `git cat-file --batch`. */
+function readIndexBlobs(cwd: string, paths: string[], maxBytes: number): SourceFile[] {
   const batchable = paths.filter((p) => !p.includes('\n'));
   const files: SourceFile[] = paths.filter((p) => p.includes('\n')).map((path) => ({ path, skipped: 'a newline in its name cannot be read from the index' }));
   // `:path` names the stage-0 blob; git resolves it from the repository root.
@@ -50,7 +73,7 @@ export function readStaged(cwd: string, settings: ScanSettings): SourceFile[] {
     const blob = batch.subarray(pos, pos + size);
     pos += size + 1; // content is followed by a newline
     if (header[1] !== 'blob') files.push({ path, skipped: `a ${header[1]} in the index, not a file` });
-    else if (size > settings.maxFileBytes) files.push(tooLarge(path, size, settings.maxFileBytes));
+    else if (size > maxBytes) files.push(tooLarge(path, size, maxBytes));
     else files.push(decodeSource(path, blob));
   }
   return files;

@@ -11,6 +11,8 @@ export interface SourceFile {
   text?: string;
   /** Why the file was not scanned (binary, too large, unreadable). */
   skipped?: string;
+  /** A skip worth a warning (too large, unreadable: it may hold keys), not just a note (binary). */
+  skipWarns?: boolean;
   /** Set when the bytes were not valid UTF-8 and were decoded as latin1. */
   latin1?: boolean;
   /** Cached result of the prefilter (scan/prefilter.ts), so it runs once per file. */

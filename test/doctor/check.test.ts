@@ -51,6 +51,21 @@ describe('check and exec', () => {
     assert.ok(!/@aws-sdk\/client-sts|@aws-sdk\/credential-providers/.test(loaded), 'AWS SDK not loaded');
   });
 
+  test('the warm path follows the environment and the AWS files: a new AWS_PROFILE or key is resolved again', async () => {
+    stub.set({ ok: { account: '123456789012' } });
+    const warm = await runCliAsync(['check'], { env, cwd: dir });
+    assert.equal(warm.code, 0, warm.stderr);
+    const missing = await runCliAsync(['check'], { env: { ...env, AWS_PROFILE: 'nope' }, cwd: dir });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^credguard check: aws: missing-profile: .* — fix: export AWS_PROFILE=default/);
+    stub.resetCounts();
+    writeFileSync(join(h, '.aws', 'credentials'), staticIni('default', KEYS.b) + staticIni('prod', KEYS.b));
+    const rekeyed = await runCliAsync(['check'], { env, cwd: dir });
+    assert.equal(rekeyed.code, 0, rekeyed.stderr);
+    assert.equal(stub.count('GetCallerIdentity'), 1, 'a new key id is a new context: checked once');
+    writeFileSync(join(h, '.aws', 'credentials'), staticIni('default', KEYS.a) + staticIni('prod', KEYS.b));
+  });
+
   test('changed Terraform files are re-read: a now-forbidden account fails with one line', async () => {
     writeFileSync(join(dir, 'main.tf'), `provider "aws" {\n  region = "us-east-1"\n  forbidden_account_ids = ["123456789012"]\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);
     const r = await runCliAsync(['check'], { env, cwd: dir });

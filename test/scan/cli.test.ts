@@ -138,8 +138,8 @@ test('hostile files: binary skipped with a note, huge file skipped with a warnin
     writeFileSync(join(dir, '.credguardrc.json'), JSON.stringify({ scan: { maxFileBytes: 1024 } }));
     const r = scan([], dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /blob\.tf skipped: binary file/);
-    assert.match(r.stderr, /huge\.tf skipped: larger than/);
+    assert.match(r.stderr, /note: blob\.tf skipped: binary file/);
+    assert.match(r.stderr, /warning: huge\.tf skipped: larger than/);
     assert.match(r.stderr, /broken\.tf\.json:1 does not parse/);
     assert.match(r.stdout, /broken\.tf\.json:1:\d+ {2}aws-provider-static-credentials/);
   } finally {
@@ -193,6 +193,32 @@ test('--staged scans the index, not the working tree', () => {
     r = scan(['--staged', '--format', 'json'], dir, env);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file), ['my leak.tfvars']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('partial scans read the rest of the module: a staged default reaching an unstaged provider', () => {
+  const { dir, cleanup } = tempDir('context');
+  const env = gitEnv();
+  try {
+    initRepo(dir);
+    mkdirSync(join(dir, 'stack'));
+    writeFileSync(join(dir, 'stack', 'providers.tf'), 'provider "aws" {\n  region     = var.region\n  access_key = var.deploy_key\n}\n');
+    writeFileSync(join(dir, 'stack', 'other.tf'), 'provider "aws" {\n  secret_key = var.unrelated\n}\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'providers');
+    writeFileSync(join(dir, 'stack', 'variables.tf'), 'variable "deploy_key" {\n  default = "not-key-shaped-but-literal"\n}\n\nvariable "region" {\n  default = "us-east-1"\n}\n');
+    git(dir, 'add', 'stack/variables.tf');
+    const staged = scan(['--staged', '--format', 'json'], dir, env);
+    assert.equal(staged.code, 1, staged.stderr);
+    const findings = (JSON.parse(staged.stdout) as { findings: { file: string; line: number; rule: string }[] }).findings;
+    assert.deepEqual(findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['stack/variables.tf:2 aws-credentials-in-variable-default']);
+    // the same with the file named on the command line (what pre-commit passes)
+    const named = scan(['stack/variables.tf'], dir, env);
+    assert.equal(named.code, 1, named.stderr);
+    assert.match(named.stdout, /^stack\/variables\.tf:2:\d+ {2}aws-credentials-in-variable-default/m);
+    assert.doesNotMatch(named.stdout, /providers\.tf/);
   } finally {
     cleanup();
   }

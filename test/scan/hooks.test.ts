@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 import { needs } from '../helpers/integration.js';
@@ -84,19 +84,24 @@ test('pre-commit try-repo: installs credguard-scan from this repo; clean commit 
     // the user's environment (npm cache, registry settings) with a private pre-commit store
     const env = { ...process.env, ...gitEnv(), HOME: process.env['HOME'] ?? dir, PRE_COMMIT_HOME: join(dir, 'pre-commit-home') } as Record<string, string>;
     const tryRepo = () => spawnSync('pre-commit', ['try-repo', repo, 'credguard-scan', '--verbose'], { cwd: work, env, encoding: 'utf8', timeout: 420_000 });
+    // on failure, pre-commit's own log says why (an npm install that failed to build, …)
+    const why = (r: { stdout: string; stderr: string }): string => {
+      const log = join(env['PRE_COMMIT_HOME']!, 'pre-commit.log');
+      return `${r.stdout}\n${r.stderr}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : ''}`;
+    };
 
     mkdirSync(join(work, '.terraform', 'modules'), { recursive: true });
     writeFileSync(join(work, 'main.tf'), CLEAN_PROVIDER);
     writeFileSync(join(work, '.terraform', 'modules', 'vendored.tf'), LEAKING_PROVIDER); // excluded by the hook
     git(work, 'add', '-f', '.');
     let r = tryRepo();
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal(r.status, 0, why(r));
     assert.match(r.stdout, /credguard scan.*Passed/);
 
     writeFileSync(join(work, 'leak.tf'), LEAKING_PROVIDER);
     git(work, 'add', 'leak.tf');
     r = tryRepo();
-    assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
+    assert.equal(r.status, 1, why(r));
     assert.match(r.stdout, /credguard scan.*Failed/);
     assert.match(r.stdout, /leak\.tf:3:17 {2}aws-provider-static-credentials/);
     assert.doesNotMatch(r.stdout, /AKIAY7QZ3M4NB2XK5TRW/);

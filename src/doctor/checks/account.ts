@@ -7,21 +7,13 @@ import { readEntry } from '../../core/identity.js';
 import { resolveCredentials } from '../../core/resolve.js';
 import type { CacheStore } from '../../core/cache.js';
 import { blockName, UNSET_KEYS } from '../fixes.js';
-import type { Target, TargetRun } from '../types.js';
+import type { TargetRun } from '../types.js';
+import { accountAllowed, accountFromRoleArn } from '../accounts.js';
 import { add, mark } from './route.js';
 
-const ROLE_ACCOUNT = /^arn:[^:]+:iam::(\d{12}):role\//;
 const MAX_PROFILES = 40;
 
-export function accountFromRoleArn(arn: string | undefined): string | undefined {
-  return arn ? ROLE_ACCOUNT.exec(arn)?.[1] : undefined;
-}
-
-export function accountAllowed(t: Pick<Target, 'allowedAccountIds' | 'forbiddenAccountIds'>, account: string): { ok: boolean; why?: string } {
-  if (t.allowedAccountIds?.length && !t.allowedAccountIds.includes(account)) return { ok: false, why: `not in allowed_account_ids [${t.allowedAccountIds.join(', ')}]` };
-  if (t.forbiddenAccountIds?.includes(account)) return { ok: false, why: `in forbidden_account_ids [${t.forbiddenAccountIds.join(', ')}]` };
-  return { ok: true };
-}
+export { accountAllowed, accountFromRoleArn };
 
 export async function accountCheck(ctx: Context, run: TargetRun, store: CacheStore): Promise<void> {
   const t = run.target;

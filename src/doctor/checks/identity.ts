@@ -3,7 +3,7 @@
 // reuse it). A failure is named by its cause; where one more call settles the cause (a working
 // profile behind stale env keys, an opt-in Region), doctor makes it.
 import type { Context } from '../../core/context.js';
-import { getIdentity, type CoreSettings } from '../../core/identity.js';
+import { getIdentity, type CoreSettings, type IdentityEntry } from '../../core/identity.js';
 import { resolveCredentials, type Resolution } from '../../core/resolve.js';
 import { callerIdentity } from '../../core/sts.js';
 import type { CacheStore } from '../../core/cache.js';
@@ -13,9 +13,11 @@ import { DEFAULT_STS_REGION, isOptInRegion } from '../regions.js';
 import type { TargetRun } from '../types.js';
 import { add, checkOf, mark } from './route.js';
 
-export async function identityCheck(ctx: Context, run: TargetRun, settings: CoreSettings, store: CacheStore): Promise<void> {
+export async function identityCheck(ctx: Context, run: TargetRun, settings: CoreSettings, store: CacheStore, checked: Map<string, IdentityEntry> = new Map()): Promise<void> {
   const { r, target } = run;
-  const { entry } = await getIdentity(ctx, stsView(r, target), { settings, force: true, ...(target.staticCredentials ? { staticCredentials: target.staticCredentials } : {}) }, store);
+  const memoKey = `${r.contextKey}|${target.stsRegion ?? ''}`;
+  const entry = checked.get(memoKey) ?? (await getIdentity(ctx, stsView(r, target), { settings, force: true, ...(target.staticCredentials ? { staticCredentials: target.staticCredentials } : {}) }, store)).entry;
+  checked.set(memoKey, entry);
   run.entry = entry;
   if (entry.status === 'ok') {
     run.account = entry.account;
