@@ -6,7 +6,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStsStub, type StsStub } from '../helpers/sts-stub.js';
-import { baseEnv, runCliAsync } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, baseEnv, runCliAsync } from '../helpers/cli.js';
 import { KEYS } from '../helpers/fakectx.js';
 
 const homes: string[] = [];
@@ -101,6 +102,13 @@ describe('check and exec', () => {
     assert.equal(ok.stderr, 'err\n');
     const sig = await runCliAsync(['exec', '--', 'sh', '-c', 'kill -TERM $$'], { env, cwd: dir });
     assert.equal(sig.code, 143);
+    // SIGTERM to credguard is forwarded; the child's own exit code comes back
+    const child = spawn(process.execPath, [BIN, 'exec', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; sleep 20 & wait'], { env, cwd: dir });
+    const code = await new Promise<number>((resolve) => {
+      child.stdout.once('data', () => child.kill('SIGTERM'));
+      child.on('close', (c) => resolve(c ?? -1));
+    });
+    assert.equal(code, 42);
     const missing = await runCliAsync(['exec', '--', 'credguard-no-such-command'], { env, cwd: dir });
     assert.equal(missing.code, 127);
     const none = await runCliAsync(['exec'], { env, cwd: dir });
