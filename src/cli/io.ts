@@ -1,4 +1,5 @@
 // What a command module receives: the injected Context plus its output streams.
+import { fstatSync, statSync } from 'node:fs';
 import { processContext, type Context } from '../core/context.js';
 import { decideColor } from '../core/ui.js';
 
@@ -12,13 +13,35 @@ export interface Cli extends Context {
 /** Every command module exports `run(args, cli)` returning its exit code. */
 export type Command = (args: string[], cli: Cli) => Promise<number>;
 
+/**
+ * isatty without `node:tty`: touching process.stdout (or requiring tty) loads Node's whole
+ * stream stack, ~10 ms that a silent pre-commit scan or direnv check would pay for nothing.
+ * A terminal is a character device other than /dev/null.
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && st.rdev !== statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
 export function processCli(): Cli {
-  const isTTY = Boolean(process.stdout.isTTY);
+  let tty: boolean | undefined;
+  let color: boolean | undefined;
+  const line = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
   return {
     ...processContext(process.env),
-    out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    color: decideColor(process.env, isTTY),
-    stdoutIsTTY: isTTY,
+    out: (text) => void process.stdout.write(line(text)),
+    err: (text) => void process.stderr.write(line(text)),
+    get stdoutIsTTY() {
+      tty ??= isTerminal(1);
+      return tty;
+    },
+    get color() {
+      color ??= decideColor(process.env, this.stdoutIsTTY);
+      return color;
+    },
   };
 }

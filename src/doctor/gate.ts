@@ -5,9 +5,8 @@
 // Warm path: the provider summary (summary.ts) stands in for the Terraform files, and a
 // resolution memo stands in for the credential model — resolveCredentials is a pure function
 // of the AWS_* environment, the AWS files and the clock, so its context keys are remembered
-// under a hash of exactly those inputs (paths, mtimes, sizes; never a secret value) until the
+// under a fingerprint of exactly those inputs (paths, mtimes, sizes; secrets by presence only) until the
 // earliest credential expiry. Only when an input changed is the model (and its INI loader) loaded.
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../core/context.js';
@@ -15,7 +14,7 @@ import type { CacheStore } from '../core/cache.js';
 import { getIdentity, isFresh, openCacheFor, primaryError, readEntry, type CoreSettings, type IdentityEntry } from '../core/identity.js';
 import type { Resolution } from '../core/resolve.js';
 import { fixFor, stsView } from './fixes.js';
-import { fingerprint, readSummary, writeSummary } from './summary.js';
+import { fingerprint, fnv96, readSummary, writeSummary } from './summary.js';
 import { environmentTarget } from './environment.js';
 import type { Target } from './types.js';
 import { accountAllowed, accountFromRoleArn } from './accounts.js';
@@ -61,17 +60,16 @@ function statSig(path: string): string {
 
 /** The resolution inputs that are not files: AWS_* (secrets by presence only), HOME, the targets. */
 function memoKey(ctx: Context, targets: Target[], tfFingerprint: string, files: string[]): string {
-  const h = createHash('sha256');
-  h.update(`${ctx.home}\n${tfFingerprint}\n${JSON.stringify(targets.map((t) => t.resolve))}\n`);
+  let text = `${ctx.home}\n${tfFingerprint}\n${JSON.stringify(targets.map((t) => t.resolve))}\n`;
   for (const k of Object.keys(ctx.env).filter((n) => n.startsWith('AWS_')).sort()) {
-    h.update(SECRET_VARS.has(k) ? `${k}:${(ctx.env[k] ?? '') === '' ? 0 : 1}\n` : `${k}=${ctx.env[k] ?? ''}\n`);
+    text += SECRET_VARS.has(k) ? `${k}:${(ctx.env[k] ?? '') === '' ? 0 : 1}\n` : `${k}=${ctx.env[k] ?? ''}\n`;
   }
-  for (const f of files) h.update(`${statSig(f)}\n`);
-  return h.digest('hex');
+  for (const f of files) text += `${statSig(f)}\n`;
+  return fnv96(text);
 }
 
 function memoPath(store: CacheStore, dir: string): string {
-  return join(store.dir('identity'), `tfchk-${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.json`);
+  return join(store.dir('identity'), `tfchk-${fnv96(dir)}.json`);
 }
 
 function readMemo(ctx: Context, store: CacheStore, dir: string, targets: Target[], fp: string): Memo | undefined {

@@ -2,11 +2,11 @@
 // in the credguard cache (identity/tfsum-<sha256(dir)>.json), keyed by the Terraform files'
 // names, mtimes and sizes and the TF_VAR_* environment. While they match, check never loads
 // hcl2-json-parser. Provider-block keys are never written: such a configuration is re-read.
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../core/context.js';
 import type { CacheStore } from '../core/cache.js';
+import { fnv1a, sha256Hex } from '../core/hash.js';
 import type { Target } from './types.js';
 
 const RELEVANT = /(\.tf|\.tf\.json|^terraform\.tfvars|^terraform\.tfvars\.json|\.auto\.tfvars|\.auto\.tfvars\.json)$/;
@@ -19,23 +19,30 @@ export interface Summary {
   targets: Target[];
 }
 
+/** A 96-bit FNV fingerprint (as core/identity.ts names entries): node:crypto stays unloaded. */
+export function fnv96(text: string): string {
+  return fnv1a(text) + fnv1a(`${text}\u0001`) + fnv1a(`\u0002${text}`);
+}
+
 export function fingerprint(ctx: Context, dir: string): string {
-  const h = createHash('sha256');
   const names = ctx.listDir(dir).filter((f) => !f.startsWith('.') && RELEVANT.test(f)).sort();
+  let text = '';
   for (const name of names) {
     try {
       const st = statSync(join(dir, name));
-      h.update(`${name}\0${st.mtimeMs}\0${st.size}\n`);
+      text += `${name}\0${st.mtimeMs}\0${st.size}\n`;
     } catch {
-      h.update(`${name}\0gone\n`);
+      text += `${name}\0gone\n`;
     }
   }
-  for (const k of Object.keys(ctx.env).filter((n) => n.startsWith('TF_VAR_')).sort()) h.update(`${k}=${ctx.env[k] ?? ''}\n`);
-  return `${names.length}:${h.digest('hex')}`;
+  const tfVars = Object.keys(ctx.env).filter((n) => n.startsWith('TF_VAR_')).sort();
+  // TF_VAR_ values may be secrets: those (only) go through SHA-256.
+  if (tfVars.length) text += sha256Hex(tfVars.map((k) => `${k}=${ctx.env[k] ?? ''}`).join('\n'));
+  return `${names.length}:${fnv96(text)}`;
 }
 
 export function summaryPath(store: CacheStore, dir: string): string {
-  return join(store.dir('identity'), `tfsum-${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.json`);
+  return join(store.dir('identity'), `tfsum-${fnv96(dir)}.json`);
 }
 
 export function readSummary(store: CacheStore, dir: string, fp: string): Summary | undefined {

@@ -103,7 +103,7 @@ describe('check and exec', () => {
     const sig = await runCliAsync(['exec', '--', 'sh', '-c', 'kill -TERM $$'], { env, cwd: dir });
     assert.equal(sig.code, 143);
     // SIGTERM to credguard is forwarded; the child's own exit code comes back
-    const child = spawn(process.execPath, [BIN, 'exec', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; sleep 20 & wait'], { env, cwd: dir });
+    const child = spawn(process.execPath, [BIN, 'exec', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; sleep 5 >/dev/null 2>&1 & wait'], { env, cwd: dir });
     const code = await new Promise<number>((resolve) => {
       child.stdout.once('data', () => child.kill('SIGTERM'));
       child.on('close', (c) => resolve(c ?? -1));
