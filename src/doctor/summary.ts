@@ -1,5 +1,5 @@
 // `check`'s cheap Terraform awareness: the targets doctor derives from the .tf files are cached
-// in the credguard cache (identity/tfsum-<sha256(dir)>.json), keyed by the Terraform files'
+// in the credguard cache (identity/tfsum-<fnv96(dir)>.json), keyed by the Terraform files'
 // names, mtimes and sizes and the TF_VAR_* environment. While they match, check never loads
 // hcl2-json-parser. Provider-block keys are never written: such a configuration is re-read.
 import { statSync } from 'node:fs';
