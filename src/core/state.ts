@@ -25,6 +25,18 @@
 //   checked      when the identity was checked, epoch seconds
 //   stale_after  epoch seconds after which the shell should start a background refresh
 //   written      epoch seconds when this file was written (fish derives "now" from it)
+//
+// The fast line. The first line of the file repeats what the prompt reads, in one line that a
+// shell splits with a single `read` builtin (no loop over the lines):
+//   fast=1<US>context<US>label<US>account<US>region<US>status<US>expires<US>refreshable<US>stale_after<US>end
+// <US> is the ASCII unit separator 0x1f; a value can never contain it (every control character
+// is written as `?`). To a key=value reader it is the unknown key `fast`, ignored. The line is
+// *well-formed* when, split on <US>, it has exactly 10 fields, the first is exactly `fast=1` and
+// the last exactly `end` — one trailing <US> after `end` is tolerated, because bash's `read`
+// drops it (zsh and fish check for it). Readers of a well-formed fast line take those 8 keys
+// from it (and ignore the same keys on the key=value lines); otherwise they fall back to the
+// key=value lines. Numbers on the fast line follow the key=value rules (digits only, else
+// unknown). `credguard prompt` and the shell fast paths apply this rule identically.
 
 export const STATE_VERSION = '1';
 
@@ -44,6 +56,13 @@ export interface PromptState {
   staleAfter: number;
   written: number;
 }
+
+/** Tag (first field) and end mark (last field) of the fast line, and the keys it carries, in order. */
+export const FAST_TAG = 'fast=1';
+export const FAST_END = 'end';
+export const FAST_KEYS = ['context', 'label', 'account', 'region', 'status', 'expires', 'refreshable', 'stale_after'] as const;
+export type FastKey = (typeof FAST_KEYS)[number];
+const US = '\x1f';
 
 export const STATE_KEYS = [
   'v', 'context', 'label', 'profile', 'shadowed', 'source', 'account', 'region', 'status',
@@ -87,7 +106,19 @@ export function serializeState(state: PromptState): string {
     ['stale_after', String(Math.floor(state.staleAfter))],
     ['written', String(Math.floor(state.written))],
   ];
-  return pairs.map(([k, v]) => `${k}=${clean(v)}`).join('\n') + '\n';
+  const values = new Map(pairs);
+  const fast = [FAST_TAG, ...FAST_KEYS.map((k) => clean(values.get(k) ?? '')), FAST_END].join(US);
+  return [fast, ...pairs.map(([k, v]) => `${k}=${clean(v)}`)].join('\n') + '\n';
+}
+
+/** The fast line's values by key when the text's first line is a well-formed fast line (see above). */
+export function parseFastLine(text: string): Map<FastKey, string> | undefined {
+  const nl = text.indexOf('\n');
+  const parts = (nl < 0 ? text : text.slice(0, nl)).split(US);
+  // bash's `read` drops one trailing separator after the last field, so the others accept it too
+  if (parts.length === FAST_KEYS.length + 3 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length !== FAST_KEYS.length + 2 || parts[0] !== FAST_TAG || parts[parts.length - 1] !== FAST_END) return undefined;
+  return new Map(FAST_KEYS.map((k, i) => [k, parts[i + 1]!]));
 }
 
 export function parseState(text: string): Partial<PromptState> & { v?: string } {
@@ -96,6 +127,9 @@ export function parseState(text: string): Partial<PromptState> & { v?: string } 
     const eq = line.indexOf('=');
     if (eq > 0) map.set(line.slice(0, eq), line.slice(eq + 1));
   }
+  // a well-formed fast line wins over the key=value lines for the keys it carries
+  const fast = parseFastLine(text);
+  if (fast) for (const [k, v] of fast) map.set(k, v);
   const num = (k: string): number | undefined => {
     const v = map.get(k);
     return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
