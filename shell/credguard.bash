@@ -78,7 +78,7 @@ __credguard_launch() {
 
 # Compute the segment into the CREDGUARD_PROMPT* variables. Builtins only.
 __credguard_render() {
-  local now key profile ctx dir state line v f found=0 stale=1 restore='' lines
+  local now key profile ctx dir state line v f tag found=0 stale=1 restore='' lines
   local s_context='' s_label='' s_account='' s_region='' s_status='' s_expires=0 s_refreshable='' s_stale_after=''
   local label account='' region tail='' level head head_c='' head_z='' tail_c tail_z i pat out
 
@@ -110,24 +110,34 @@ __credguard_render() {
   fi
   state=$dir/prompt/$ctx.state
 
-  # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15 digits.
+  # The fast line (first line, see src/core/state.ts): one `read` splits it on the unit
+  # separator 0x1f. Used when well-formed (tag `fast=1`, 10 fields, last one `end`); otherwise
+  # read at most 64 key=value lines: the last assignment of a key wins. Numbers must be 1-15
+  # digits. (In an `if` condition, `read` failing at a missing final newline cannot trip errexit.)
   if [[ -f $state && -r $state ]]; then
-    # mapfile reads the lines in one builtin call (a `read` per line costs twice as much)
-    mapfile -t -n 64 lines < "$state"
-    for line in "${lines[@]}"; do
-      [[ $line == *=* && $line != '='* ]] || continue
-      v=${line#*=}
-      case ${line%%=*} in
-        context) s_context=$v ;;
-        label) s_label=$v ;;
-        account) s_account=$v ;;
-        region) s_region=$v ;;
-        status) s_status=$v ;;
-        expires) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v )) ;;
-        refreshable) s_refreshable=$v ;;
-        stale_after) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
-      esac
-    done
+    if IFS=$'\x1f' read -r line s_context s_label s_account s_region s_status v s_refreshable f tag < "$state"
+      [[ $line == fast=1 && $tag == end ]]; then
+      [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v ))
+      [[ -n $f && $f != *[!0-9]* && ${#f} -le 15 ]] && s_stale_after=$(( 10#$f ))
+    else
+      s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable=''
+      # mapfile reads the lines in one builtin call (a `read` per line costs twice as much)
+      mapfile -t -n 64 lines < "$state"
+      for line in "${lines[@]}"; do
+        [[ $line == *=* && $line != '='* ]] || continue
+        v=${line#*=}
+        case ${line%%=*} in
+          context) s_context=$v ;;
+          label) s_label=$v ;;
+          account) s_account=$v ;;
+          region) s_region=$v ;;
+          status) s_status=$v ;;
+          expires) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v )) ;;
+          refreshable) s_refreshable=$v ;;
+          stale_after) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
+        esac
+      done
+    fi
     [[ $s_context == "$ctx" ]] && found=1
   fi
 

@@ -1,8 +1,10 @@
 // The shared cache (DESIGN.md "The shared cache"):
 //   $CREDGUARD_CACHE_DIR, else $XDG_CACHE_HOME/credguard, else ~/.cache/credguard
-//   ├── identity/<sha256(context key)>.json   identity entries (never a secret)
+//   ├── identity/<fnv96(context key)>.json    identity entries (never a secret)
+//   ├── identity/ini-<fingerprint>.json       the SDK's parse of ~/.aws files, secrets masked
 //   ├── prompt/<context name>.state           shell-readable prompt state (see state.ts)
-//   └── locks/<name>.lock                     refresh locks (exclusive create, stale after LOCK_STALE_MS)
+//   ├── locks/<name>.lock                     refresh locks (exclusive create, stale after LOCK_STALE_MS)
+//   └── terraform/tfsum-*.json, tfchk-*.json  doctor/check's summary of a Terraform directory
 // Directories 0700, files 0600, writes atomic (temp file + rename). A cache dir that is a
 // symlink or owned by another user is refused with a clear error and nothing is written.
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
@@ -51,7 +53,7 @@ function cacheError(dir: string, why: string): UserError {
 export interface CacheStore {
   root: string;
   /** Subdirectory, created and verified on first use. */
-  dir: (name: 'identity' | 'prompt' | 'locks') => string;
+  dir: (name: 'identity' | 'prompt' | 'locks' | 'terraform') => string;
   writeAtomic: (path: string, text: string) => void;
   readText: (path: string) => string | undefined;
   remove: (path: string) => void;

@@ -13,8 +13,12 @@ export const CAUSES = {
 
 export type CauseId = keyof typeof CAUSES;
 
-/** `config` is not a cause of a failed call but of unusable local files (malformed INI, bad JSON). */
-export type FindingCause = CauseId | 'config';
+/**
+ * Beyond DESIGN.md's causes of a rejected call: `config` for unusable local files or settings
+ * (malformed INI, bad JSON, a value doctor cannot know) and `network` for an STS endpoint that
+ * does not answer — in both the credentials themselves were not judged.
+ */
+export type FindingCause = CauseId | 'config' | 'network';
 
 export type Severity = 'error' | 'warn' | 'info';
 

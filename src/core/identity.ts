@@ -200,7 +200,7 @@ async function check(ctx: Context, r: Resolution, opts: IdentityOptions, previou
 /** When the model already knows Terraform will fail, STS is not asked. */
 function offlineResult(r: Resolution): IdentityResult {
   const error = primaryError(r.findings);
-  const cause = error && error.cause !== 'config' ? error.cause : 'no-credentials';
+  const cause = error && error.cause !== 'config' && error.cause !== 'network' ? error.cause : 'no-credentials';
   const status: IdentityStatus = cause === 'expired-credentials' ? 'expired' : cause === 'no-credentials' || cause === 'missing-profile' ? 'none' : 'invalid';
   return { status, cause, errorCode: 'Offline', explanation: error?.message ?? 'No usable credentials.', durationMs: 0 };
 }

@@ -108,9 +108,10 @@ function providerFailure(err: unknown, started: number, ctx: Context): IdentityR
   return { status: c.status, cause: c.cause, errorCode: (err as Error).name ?? 'CredentialsProviderError', errorMessage: message, explanation: c.explanation, durationMs: ctx.now() - started };
 }
 
-type ClientConfig = { region: string; endpoint?: string };
+export type ClientConfig = { region: string; endpoint?: string };
 
-async function credentialsFor(ctx: Context, r: Resolution, opts: StsOptions, clientConfig: ClientConfig): Promise<StaticCredentials | (() => Promise<StaticCredentials>)> {
+/** The SDK credential provider for exactly the resolved source (never the default chain). */
+export async function credentialsFor(ctx: Context, r: Resolution, opts: StsOptions, clientConfig: ClientConfig): Promise<StaticCredentials | (() => Promise<StaticCredentials>)> {
   switch (r.source) {
     case 'provider-static':
       if (!opts.staticCredentials) throw new Error('provider-block credentials were not supplied');

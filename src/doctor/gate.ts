@@ -69,7 +69,7 @@ function memoKey(ctx: Context, targets: Target[], tfFingerprint: string, files: 
 }
 
 function memoPath(store: CacheStore, dir: string): string {
-  return join(store.dir('identity'), `tfchk-${fnv96(dir)}.json`);
+  return join(store.dir('terraform'), `tfchk-${fnv96(dir)}.json`);
 }
 
 function readMemo(ctx: Context, store: CacheStore, dir: string, targets: Target[], fp: string): Memo | undefined {

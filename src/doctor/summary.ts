@@ -1,5 +1,5 @@
 // `check`'s cheap Terraform awareness: the targets doctor derives from the .tf files are cached
-// in the credguard cache (identity/tfsum-<fnv96(dir)>.json), keyed by the Terraform files'
+// in the credguard cache (terraform/tfsum-<fnv96(dir)>.json), keyed by the Terraform files'
 // names, mtimes and sizes and the TF_VAR_* environment. While they match, check never loads
 // hcl2-json-parser. Provider-block keys are never written: such a configuration is re-read.
 import { statSync } from 'node:fs';
@@ -42,7 +42,7 @@ export function fingerprint(ctx: Context, dir: string): string {
 }
 
 export function summaryPath(store: CacheStore, dir: string): string {
-  return join(store.dir('identity'), `tfsum-${fnv96(dir)}.json`);
+  return join(store.dir('terraform'), `tfsum-${fnv96(dir)}.json`);
 }
 
 export function readSummary(store: CacheStore, dir: string, fp: string): Summary | undefined {

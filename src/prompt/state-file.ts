@@ -1,6 +1,8 @@
 // Locate and judge the prompt state file the way the shell fast paths do (no Node-only rules):
 //   <cache>/prompt/<promptContextName(env)>.state, a regular file, first MAX_STATE_LINES lines,
-//   whose `context` key names the file's own context (otherwise it is ignored).
+//   whose `context` key names the file's own context (otherwise it is ignored). A well-formed
+//   fast line (first line, see src/core/state.ts) supplies the keys it carries; the key=value
+//   lines are the fallback, exactly as in the shells.
 //   stale = missing, or no/now >= stale_after, or an AWS file newer than the state:
 //     $AWS_CONFIG_FILE (else ~/.aws/config), $AWS_SHARED_CREDENTIALS_FILE (else
 //     ~/.aws/credentials), ~/.aws/sso/cache/*.json (names not starting with a dot).
@@ -8,7 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../core/cache.js';
 import { expandHome, type Env } from '../core/context.js';
-import { parseState, promptContextName, type PromptState } from '../core/state.js';
+import { parseFastLine, parseState, promptContextName, type FastKey, type PromptState } from '../core/state.js';
 import { MAX_STATE_LINES } from './render.js';
 
 /** The file-system reads the prompt needs; injectable for tests. */
@@ -94,10 +96,11 @@ export function refreshLockPath(cacheRoot: string, context: string): string {
 /** The shells accept numbers of 1-15 digits (fish's math is double precision); so do we. */
 function dropLongNumbers(state: Partial<PromptState>, text: string): Partial<PromptState> {
   const out = { ...state };
+  const fast = parseFastLine(text);
   const keys = { expires: 'expires', checked: 'checked', staleAfter: 'stale_after', written: 'written' } as const;
   for (const [field, key] of Object.entries(keys) as Array<[keyof typeof keys, string]>) {
-    let last: string | undefined;
-    for (const line of text.split('\n')) if (line.startsWith(`${key}=`)) last = line.slice(key.length + 1);
+    let last: string | undefined = fast?.get(key as FastKey);
+    if (last === undefined) for (const line of text.split('\n')) if (line.startsWith(`${key}=`)) last = line.slice(key.length + 1);
     if (last !== undefined && last.length > 15) delete out[field];
   }
   return out;

@@ -34,7 +34,7 @@ export async function identityCheck(ctx: Context, run: TargetRun, settings: Core
   if (!entry.cause && entry.status === 'error') {
     // Not an answer about the credentials: STS could not be reached (timeout, DNS, refused).
     add(run, {
-      cause: 'config',
+      cause: 'network',
       severity: 'error',
       message: `STS did not answer: ${entry.errorCode ?? 'error'}${entry.errorMessage ? ` (${entry.errorMessage})` : ''}. Terraform would fail the same way; the credentials themselves were not judged.`,
       evidence: `endpoint ${r.stsEndpoint ?? `the default STS endpoint of ${target.stsRegion ?? r.region ?? 'us-east-1'}`}`,

@@ -21,6 +21,8 @@ export function checkOf(cause: FindingCause): CheckId {
       return 'clock';
     case 'wrong-profile':
       return 'source';
+    case 'network':
+      return 'identity';
   }
 }
 
