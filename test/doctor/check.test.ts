@@ -41,7 +41,7 @@ describe('check and exec', () => {
     assert.equal(cold.code, 0, cold.stderr);
     assert.equal(cold.stdout + cold.stderr, '');
     assert.equal(stub.count('GetCallerIdentity'), 1);
-    assert.ok(readdirSync(join(h, '.cache', 'identity')).some((f) => f.startsWith('tfsum-')), 'provider summary cached');
+    assert.ok(readdirSync(join(h, '.cache', 'terraform')).some((f) => f.startsWith('tfsum-')), 'provider summary cached');
     const trace = join(h, 'trace.txt');
     const warm = await runCliAsync(['check', '--verbose'], { env: { ...env, NODE_OPTIONS: `--import ${PRELOAD}`, CREDGUARD_TEST_TRACE_OUT: trace }, cwd: dir });
     assert.equal(warm.code, 0, warm.stderr);
