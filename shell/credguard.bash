@@ -77,177 +77,101 @@ __credguard_launch() {
 }
 
 # Compute the segment into the CREDGUARD_PROMPT* variables. Builtins only.
+# Speed: bash copies a function's whole body at every call, so this function holds only what
+# a warm render runs (fresh state from the fast line, status ok); everything else lives in the
+# __credguard_cold_* helpers below, which work on this function's locals (dynamic scope).
 __credguard_render() {
-  local now key profile ctx dir state line v f tag found=0 stale=1 restore='' lines
-  local s_context='' s_label='' s_account='' s_region='' s_status='' s_expires=0 s_refreshable='' s_stale_after=''
-  local label account='' region tail='' level head head_c='' head_z='' tail_c tail_z i pat out
+  # (v and f: expires and stale_after once read; guess: the label when the state has none)
+  local now guess ctx state tag ctx_s='' label='' account='' region='' status='' refreshable='' v=0 f=0 end
+  local found=0 stale=1 tail='' level=normal head head_c='' head_z tail_c tail_z
 
-  if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
+  now=${EPOCHSECONDS-}
+  [[ -n $now ]] || printf -v now '%(%s)T' -1
 
   # Context name = src/core/state.ts promptContextName.
   # Exported variables only: [[ -v X && ${X@a} == *x* ]] (inline: a function call costs more).
-  key='' profile=''
-  [[ -v AWS_ACCESS_KEY_ID && ${AWS_ACCESS_KEY_ID@a} == *x* ]] && key=$AWS_ACCESS_KEY_ID
-  if [[ -n $key ]]; then
-    ctx=env-$key
+  if [[ -v AWS_ACCESS_KEY_ID && ${AWS_ACCESS_KEY_ID@a} == *x* && -n $AWS_ACCESS_KEY_ID ]]; then
+    guess='env keys' ctx=env-$AWS_ACCESS_KEY_ID
+  elif [[ -v AWS_PROFILE && ${AWS_PROFILE@a} == *x* && -n $AWS_PROFILE ]]; then
+    guess=$AWS_PROFILE ctx=profile-$AWS_PROFILE
+  elif [[ -v AWS_DEFAULT_PROFILE && ${AWS_DEFAULT_PROFILE@a} == *x* && -n $AWS_DEFAULT_PROFILE ]]; then
+    guess=$AWS_DEFAULT_PROFILE ctx=profile-$AWS_DEFAULT_PROFILE
   else
-    [[ -v AWS_PROFILE && ${AWS_PROFILE@a} == *x* ]] && profile=$AWS_PROFILE
-    [[ -z $profile && -v AWS_DEFAULT_PROFILE && ${AWS_DEFAULT_PROFILE@a} == *x* ]] && profile=$AWS_DEFAULT_PROFILE
-    profile=${profile:-default}
-    ctx=profile-$profile
+    guess=default ctx=profile-default
   fi
   [[ $ctx == *[^A-Za-z0-9._-]* ]] && ctx=${ctx//[^A-Za-z0-9._-]/_}
 
-  # Cache dir = src/core/cache.ts cacheDir.
-  dir=''
-  [[ -v CREDGUARD_CACHE_DIR && ${CREDGUARD_CACHE_DIR@a} == *x* ]] && dir=$CREDGUARD_CACHE_DIR
-  if [[ -z $dir ]]; then
-    if [[ -v XDG_CACHE_HOME && ${XDG_CACHE_HOME@a} == *x* && -n $XDG_CACHE_HOME ]]; then
-      dir=$XDG_CACHE_HOME/credguard
-    else
-      dir=$HOME/.cache/credguard
-    fi
+  # State file = <cache dir>/prompt/<context>.state, cache dir = src/core/cache.ts cacheDir.
+  if [[ -v CREDGUARD_CACHE_DIR && ${CREDGUARD_CACHE_DIR@a} == *x* && -n $CREDGUARD_CACHE_DIR ]]; then state=$CREDGUARD_CACHE_DIR
+  elif [[ -v XDG_CACHE_HOME && ${XDG_CACHE_HOME@a} == *x* && -n $XDG_CACHE_HOME ]]; then state=$XDG_CACHE_HOME/credguard
+  else state=$HOME/.cache/credguard
   fi
-  state=$dir/prompt/$ctx.state
+  state+=/prompt/$ctx.state
 
   # The fast line (first line, see src/core/state.ts): one `read` splits it on the unit
-  # separator 0x1f. Used when well-formed (tag `fast=1`, 10 fields, last one `end`); otherwise
-  # read at most 64 key=value lines: the last assignment of a key wins. Numbers must be 1-15
-  # digits. (In an `if` condition, `read` failing at a missing final newline cannot trip errexit.)
+  # separator 0x1f. It is used when well-formed: first field `fast=1`, 10 fields, the last one
+  # `end` (`read` drops one trailing separator; the other readers tolerate it for that reason).
+  # Otherwise the key=value lines are read. Numbers must be 1-15 digits. (`read` fails without
+  # a final newline: in an `if` condition, errexit ignores that.)
   if [[ -f $state && -r $state ]]; then
-    if IFS=$'\x1f' read -r line s_context s_label s_account s_region s_status v s_refreshable f tag < "$state"
-      [[ $line == fast=1 && $tag == end ]]; then
-      [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v ))
-      [[ -n $f && $f != *[!0-9]* && ${#f} -le 15 ]] && s_stale_after=$(( 10#$f ))
+    if IFS=$'\x1f' read -r tag ctx_s label account region status v refreshable f end < "$state"
+      [[ $tag == fast=1 && $end == end ]]; then
+      # shellcheck disable=SC2015 # the arithmetic assignment cannot fail
+      [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && v=$(( 10#$v )) || v=0
+      # shellcheck disable=SC2015
+      [[ -n $f && $f != *[!0-9]* && ${#f} -le 15 ]] && f=$(( 10#$f )) || f=0
     else
-      s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable=''
-      # mapfile reads the lines in one builtin call (a `read` per line costs twice as much)
-      mapfile -t -n 64 lines < "$state"
-      for line in "${lines[@]}"; do
-        [[ $line == *=* && $line != '='* ]] || continue
-        v=${line#*=}
-        case ${line%%=*} in
-          context) s_context=$v ;;
-          label) s_label=$v ;;
-          account) s_account=$v ;;
-          region) s_region=$v ;;
-          status) s_status=$v ;;
-          expires) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v )) ;;
-          refreshable) s_refreshable=$v ;;
-          stale_after) [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
-        esac
-      done
+      __credguard_cold_lines
     fi
-    [[ $s_context == "$ctx" ]] && found=1
+    if [[ $ctx_s == "$ctx" ]]; then found=1; else label='' account='' region=''; fi
   fi
 
-  # Stale: missing, past stale_after, or an AWS file changed after the state was written.
-  if (( found )) && [[ -n $s_stale_after ]] && (( now < s_stale_after )); then
-    stale=0
-    f=''; [[ -v AWS_CONFIG_FILE && ${AWS_CONFIG_FILE@a} == *x* ]] && f=$AWS_CONFIG_FILE
-    f=${f:-$HOME/.aws/config}
-    # shellcheck disable=SC2088 # a literal "~/" prefix, expanded like the AWS tools do
-    [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
-    [[ $f -nt $state ]] && stale=1
-    f=''; [[ -v AWS_SHARED_CREDENTIALS_FILE && ${AWS_SHARED_CREDENTIALS_FILE@a} == *x* ]] && f=$AWS_SHARED_CREDENTIALS_FILE
-    f=${f:-$HOME/.aws/credentials}
-    # shellcheck disable=SC2088 # a literal "~/" prefix, expanded like the AWS tools do
-    [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
-    [[ $f -nt $state ]] && stale=1
-    if (( ! stale )) && [[ -d $HOME/.aws/sso/cache ]]; then
-      # A glob is a builtin. Without a match it stays literal (and -nt is false) — unless the
-      # user set failglob ($BASHOPTS lists it), which we lift for the loop and put back.
-      [[ $BASHOPTS == *failglob* ]] && { shopt -u failglob; restore=f; }
-      for f in "$HOME"/.aws/sso/cache/*.json; do
-        [[ $f -nt $state ]] && { stale=1; break; }
-      done
-      [[ $restore == f ]] && shopt -s failglob
+  # Stale: missing, past stale_after (0 when unknown), or an AWS file changed after the state
+  # was written.
+  if (( found && now < f )); then
+    stale=0 tag=$HOME/.aws/config end=$HOME/.aws/credentials
+    [[ -v AWS_CONFIG_FILE || -v AWS_SHARED_CREDENTIALS_FILE ]] && __credguard_cold_aws_files
+    if [[ $tag -nt $state || $end -nt $state ]]; then stale=1
+    elif [[ -d $HOME/.aws/sso/cache ]]; then __credguard_cold_sso || stale=1
     fi
   fi
-
   if (( stale )) && [[ $__credguard_refresh == 1 && -z ${CREDGUARD_PROMPT_NO_REFRESH-} ]]; then
-    __credguard_launch "$ctx" "$now" "$dir"
+    __credguard_launch "$ctx" "$now" "${state%/prompt/*}"
   fi
 
   # What to show (= src/prompt/render.ts segmentModel).
-  (( found )) && label=$s_label
-  if [[ -z $label ]]; then
-    if [[ -n $key ]]; then label='env keys'; else label=$profile; fi
+  [[ -z $label ]] && label=$guess
+  if [[ -v AWS_REGION && ${AWS_REGION@a} == *x* && -n $AWS_REGION ]]; then region=$AWS_REGION
+  elif [[ -v AWS_DEFAULT_REGION && ${AWS_DEFAULT_REGION@a} == *x* && -n $AWS_DEFAULT_REGION ]]; then region=$AWS_DEFAULT_REGION
   fi
-  (( found )) && account=$s_account
-  region=''
-  [[ -v AWS_REGION && ${AWS_REGION@a} == *x* ]] && region=$AWS_REGION
-  [[ -z $region && -v AWS_DEFAULT_REGION && ${AWS_DEFAULT_REGION@a} == *x* ]] && region=$AWS_DEFAULT_REGION
-  [[ -z $region ]] && (( found )) && region=$s_region
-
-  if (( ! found )); then
-    tail='?' level=unknown
-  else
-    case $s_status in
-      ok)
-        level=normal
-        if (( s_expires > 0 )); then
-          i=$(( s_expires - now ))
-          if (( i <= 0 )); then
-            s_status=expired
-          else
-            if (( __credguard_show_countdown )); then
-              if (( i < 60 )); then tail=${i}s
-              elif (( i < 3600 )); then tail=$(( i / 60 ))m
-              elif (( i < 172800 )); then printf -v tail '%dh%02dm' $(( i / 3600 )) $(( i / 60 % 60 ))
-              else tail=$(( i / 86400 ))d
-              fi
-            fi
-            if (( i <= __credguard_danger )); then level=danger
-            elif (( i <= __credguard_warn )); then level=warn
-            fi
-          fi
-        fi
-        ;;
-      invalid|error) tail="✗ $s_status" level=danger ;;
-      none)
-        if (( __credguard_hide_none )); then s_status=hide; else tail='✗ no credentials' level=danger; fi
-        ;;
-      expired) ;;
-      *) tail='?' level=unknown ;;
-    esac
-    if [[ $s_status == expired ]]; then
-      if [[ $s_refreshable == 1 ]]; then tail='sso⟳' level=warn
-      elif (( __credguard_hide_expired )); then s_status=hide
-      else tail=expired level=expired
+  if (( found )) && [[ $status == ok ]] && (( v == 0 || v > now )); then
+    if (( v )); then
+      v=$(( v - now ))
+      if (( ! __credguard_show_countdown )); then :
+      elif (( v < 60 )); then tail=${v}s
+      elif (( v < 3600 )); then tail=$(( v / 60 ))m
+      elif (( v < 172800 )); then printf -v tail '%dh%02dm' $(( v / 3600 )) $(( v / 60 % 60 ))
+      else tail=$(( v / 86400 ))d
+      fi
+      if (( v <= __credguard_danger )); then level=danger
+      elif (( v <= __credguard_warn )); then level=warn
       fi
     fi
-    if [[ $s_status == hide ]]; then
-      CREDGUARD_PROMPT='' CREDGUARD_PROMPT_TEXT='' CREDGUARD_PROMPT_LEVEL=hidden CREDGUARD_PROMPT_COLOR=''
-      return 0
-    fi
+  else
+    __credguard_cold_status || return 0
   fi
   (( stale )) && [[ $tail != *'?' ]] && tail+='?'
 
-  if [[ $label$account$region == *[[:cntrl:]]* ]]; then
-    label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
-  fi
-  head=$label
-  [[ -n $__credguard_symbol ]] && head="$__credguard_symbol $head"
+  [[ $label$account$region == *[[:cntrl:]]* ]] && __credguard_cold_scrub
+  head=${__credguard_symbol:+$__credguard_symbol }$label
   [[ $__credguard_show_account == 1 && -n $account ]] && head+=" $account"
   [[ $__credguard_show_region == 1 && -n $region ]] && head+=" $region"
 
-  case $level in
-    normal) tail_c=$__credguard_sgr_normal tail_z=$__credguard_zc_normal ;;
-    warn) tail_c=$__credguard_sgr_warn tail_z=$__credguard_zc_warn ;;
-    danger) tail_c=$__credguard_sgr_danger tail_z=$__credguard_zc_danger ;;
-    expired) tail_c=$__credguard_sgr_expired tail_z=$__credguard_zc_expired ;;
-    *) tail_c=$__credguard_sgr_unknown tail_z=$__credguard_zc_unknown ;;
-  esac
-  # Class colours: the first glob (only * and ? active) matching the label or the account.
-  for (( i = 0; i + 2 < ${#__credguard_classes[@]}; i += 3 )); do
-    pat=${__credguard_classes[i]}
-    # shellcheck disable=SC2053 # the right-hand side is a pattern on purpose
-    if [[ $label == $pat || $account == $pat ]]; then
-      head_c=${__credguard_classes[i+1]} head_z=${__credguard_classes[i+2]}
-      break
-    fi
-  done
+  # Colours: the level's (config variables __credguard_sgr_<level>, __credguard_zc_<level>);
+  # for the head, the first class whose glob matches the label or the account.
+  tag=__credguard_sgr_$level end=__credguard_zc_$level
+  tail_c=${!tag} tail_z=${!end}
+  (( ${#__credguard_classes[@]} )) && __credguard_cold_classes
   [[ -z $head_c ]] && head_c=$tail_c head_z=$tail_z
 
   # shellcheck disable=SC2034 # LEVEL and COLOR are for the user's prompt and themes
@@ -257,16 +181,115 @@ __credguard_render() {
   CREDGUARD_PROMPT_COLOR=$head_z
   if [[ $__credguard_plain == 1 || ( -v NO_COLOR && ${NO_COLOR@a} == *x* && -n $NO_COLOR ) ]]; then
     CREDGUARD_PROMPT=$CREDGUARD_PROMPT_TEXT
+  elif [[ -z $tail ]]; then
+    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head$'\001\e[39m\002'
+  elif [[ $tail_c == "$head_c" ]]; then
+    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head' '$tail$'\001\e[39m\002'
+  else
+    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head$' \001\e['$tail_c$'m\002'$tail$'\001\e[39m\002'
+  fi
+  return 0
+}
+
+# The rest of __credguard_render, for what a warm render does not need. These read and set
+# __credguard_render's locals.
+
+# No well-formed fast line: read at most 64 key=value lines; the last assignment of a key wins.
+__credguard_cold_lines() {
+  local line lines val
+  ctx_s='' label='' account='' region='' status='' refreshable='' v=0 f=0
+  # mapfile reads the lines in one builtin call (a `read` per line costs twice as much)
+  mapfile -t -n 64 lines < "$state"
+  for line in "${lines[@]}"; do
+    [[ $line == *=* && $line != '='* ]] || continue
+    val=${line#*=}
+    case ${line%%=*} in
+      context) ctx_s=$val ;;
+      label) label=$val ;;
+      account) account=$val ;;
+      region) region=$val ;;
+      status) status=$val ;;
+      expires) [[ -n $val && $val != *[!0-9]* && ${#val} -le 15 ]] && v=$(( 10#$val )) ;;
+      refreshable) refreshable=$val ;;
+      stale_after) [[ -n $val && $val != *[!0-9]* && ${#val} -le 15 ]] && f=$(( 10#$val )) ;;
+    esac
+  done
+}
+
+# $AWS_CONFIG_FILE / $AWS_SHARED_CREDENTIALS_FILE (exported, non-empty) into tag / end.
+__credguard_cold_aws_files() {
+  if [[ -v AWS_CONFIG_FILE && ${AWS_CONFIG_FILE@a} == *x* && -n $AWS_CONFIG_FILE ]]; then
+    tag=$AWS_CONFIG_FILE
+    # shellcheck disable=SC2088 # a literal "~/" prefix, expanded like the AWS tools do
+    [[ $tag == '~/'* ]] && tag=$HOME/${tag#'~/'}
+  fi
+  if [[ -v AWS_SHARED_CREDENTIALS_FILE && ${AWS_SHARED_CREDENTIALS_FILE@a} == *x* && -n $AWS_SHARED_CREDENTIALS_FILE ]]; then
+    end=$AWS_SHARED_CREDENTIALS_FILE
+    # shellcheck disable=SC2088
+    [[ $end == '~/'* ]] && end=$HOME/${end#'~/'}
+  fi
+  return 0
+}
+
+# Fails when an SSO cache file (~/.aws/sso/cache/*.json) is newer than the state.
+__credguard_cold_sso() {
+  local f restore=''
+  # A glob is a builtin. Without a match it stays literal (and -nt is false) — unless the user
+  # set failglob ($BASHOPTS lists it), which we lift for the loop and put back.
+  [[ $BASHOPTS == *failglob* ]] && { shopt -u failglob; restore=1; }
+  for f in "$HOME"/.aws/sso/cache/*.json; do
+    [[ $f -nt $state ]] && break
+  done
+  [[ -n $restore ]] && shopt -s failglob
+  ! [[ $f -nt $state ]]
+}
+
+# tail and level when there is no usable state, or the status is not ok, or the credentials
+# expired by the clock. Fails, after setting the hidden segment, when the segment hides.
+__credguard_cold_status() {
+  if (( ! found )); then
+    tail='?' level=unknown
     return 0
   fi
-  out=$'\001\e['$head_c$'m\002'$head
-  if [[ -n $tail ]]; then
-    out+=' '
-    [[ $tail_c != "$head_c" ]] && out+=$'\001\e['$tail_c$'m\002'
-    out+=$tail
+  case $status in
+    ok) status=expired ;;
+    invalid|error) tail="✗ $status" level=danger ;;
+    none)
+      if (( __credguard_hide_none )); then status=hide; else tail='✗ no credentials' level=danger; fi
+      ;;
+    expired) ;;
+    *) tail='?' level=unknown ;;
+  esac
+  if [[ $status == expired ]]; then
+    if [[ $refreshable == 1 ]]; then tail='sso⟳' level=warn
+    elif (( __credguard_hide_expired )); then status=hide
+    else tail=expired level=expired
+    fi
   fi
-  CREDGUARD_PROMPT=$out$'\001\e[39m\002'
+  if [[ $status == hide ]]; then
+    # shellcheck disable=SC2034
+    CREDGUARD_PROMPT='' CREDGUARD_PROMPT_TEXT='' CREDGUARD_PROMPT_LEVEL=hidden CREDGUARD_PROMPT_COLOR=''
+    return 1
+  fi
   return 0
+}
+
+# Control characters (never written by credguard, but a state file may be hand-made) become `?`.
+__credguard_cold_scrub() {
+  label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
+}
+
+# The first class (glob with only * and ? active) matching the label or the account.
+__credguard_cold_classes() {
+  local i pat
+  for (( i = 0; i + 2 < ${#__credguard_classes[@]}; i += 3 )); do
+    pat=${__credguard_classes[i]}
+    # shellcheck disable=SC2053 # the right-hand side is a pattern on purpose
+    if [[ $label == $pat || $account == $pat ]]; then
+      head_c=${__credguard_classes[i+1]} head_z=${__credguard_classes[i+2]}
+      return 0
+    fi
+  done
 }
 
 # PROMPT_COMMAND hook: render, keep $? for whatever runs after it, and (opt-in) make sure
@@ -274,7 +297,13 @@ __credguard_render() {
 __credguard_precmd() {
   local status=$?
   __credguard_render
-  case ${__credguard_position-} in
+  [[ -n ${__credguard_position-} ]] && __credguard_place
+  return "$status"
+}
+
+# CREDGUARD_PROMPT_POSITION=left|right: put the segment in PS1.
+__credguard_place() {
+  case $__credguard_position in
     left)
       # shellcheck disable=SC2016 # PS1 gets the reference, expanded at each prompt
       [[ $PS1 == *'${CREDGUARD_PROMPT'* ]] || PS1='${CREDGUARD_PROMPT:+$CREDGUARD_PROMPT }'$PS1
@@ -297,7 +326,6 @@ __credguard_precmd() {
       [[ $PS1 == *'${__credguard_rprompt'* ]] || PS1='${__credguard_rprompt}'$PS1
       ;;
   esac
-  return "$status"
 }
 
 # Print the segment computed for this prompt (the variable is the zero-process way).

@@ -119,9 +119,12 @@ function __credguard_render
     end
     set -l state $dir/prompt/$ctx.state
 
-    # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15
-    # digits (math reads 017 as 17, like the other readers). One `read -z` takes the whole
-    # file, one `string match` picks the keys we use: no per-line command substitutions.
+    # The fast line (first line, see src/core/state.ts): one `read -d \x1f` splits it on the
+    # unit separator. Used when well-formed (tag `fast=1`, 10 fields, last one `end`, a trailing
+    # separator tolerated as bash drops it); otherwise read at most 64 key=value lines: the last
+    # assignment of a key wins. Numbers must be 1-15 digits (math reads 017 as 17, like the
+    # other readers). One `read -z` takes the whole file, one `string match` picks the keys we
+    # use: no per-line command substitutions.
     set -l s_context ''
     set -l s_label ''
     set -l s_account ''
@@ -133,30 +136,46 @@ function __credguard_render
     set -l found 0
     set -l stale 1
     if test -f $state -a -r $state
-        set -l all
-        read -z all <$state
-        set -l kv (string split \n -- $all)[1..64]
-        set kv (string match -rg '^(context|label|account|region|status|expires|refreshable|stale_after)=(.*)$' -- $kv)
-        while set -q kv[2]
-            switch $kv[1]
-                case context
-                    set s_context $kv[2]
-                case label
-                    set s_label $kv[2]
-                case account
-                    set s_account $kv[2]
-                case region
-                    set s_region $kv[2]
-                case status
-                    set s_status $kv[2]
-                case expires
-                    string match -qr '^[0-9]{1,15}$' -- $kv[2]; and set s_expires $kv[2]
-                case refreshable
-                    set s_refreshable $kv[2]
-                case stale_after
-                    string match -qr '^[0-9]{1,15}$' -- $kv[2]; and set s_stale_after $kv[2]
+        set -l tag
+        set -l v
+        set -l f
+        set -l end
+        read -d \x1f tag s_context s_label s_account s_region s_status v s_refreshable f end <$state
+        if test "$tag" = fast=1; and contains -- "$end" end end\x1f
+            string match -qr '^[0-9]{1,15}$' -- $v; and set s_expires $v
+            string match -qr '^[0-9]{1,15}$' -- $f; and set s_stale_after $f
+        else
+            set s_context ''
+            set s_label ''
+            set s_account ''
+            set s_region ''
+            set s_status ''
+            set s_refreshable ''
+            set -l all
+            read -z all <$state
+            set -l kv (string split \n -- $all)[1..64]
+            set kv (string match -rg '^(context|label|account|region|status|expires|refreshable|stale_after)=(.*)$' -- $kv)
+            while set -q kv[2]
+                switch $kv[1]
+                    case context
+                        set s_context $kv[2]
+                    case label
+                        set s_label $kv[2]
+                    case account
+                        set s_account $kv[2]
+                    case region
+                        set s_region $kv[2]
+                    case status
+                        set s_status $kv[2]
+                    case expires
+                        string match -qr '^[0-9]{1,15}$' -- $kv[2]; and set s_expires $kv[2]
+                    case refreshable
+                        set s_refreshable $kv[2]
+                    case stale_after
+                        string match -qr '^[0-9]{1,15}$' -- $kv[2]; and set s_stale_after $kv[2]
+                end
+                set -e kv[1..2]
             end
-            set -e kv[1..2]
         end
         test "$s_context" = "$ctx"; and set found 1
     end

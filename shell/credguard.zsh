@@ -82,7 +82,7 @@ __credguard_render() {
   local bang=0
   [[ -o promptbang ]] && bang=1
   emulate -L zsh
-  local now key profile ctx dir state line v f
+  local now key profile ctx dir state line v f tag
   local -i n=0 found=0 stale=1 i
   local s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable='' s_stale_after=''
   local -i s_expires=0
@@ -112,29 +112,39 @@ __credguard_render() {
   fi
   state=$dir/prompt/$ctx.state
 
-  # Read at most 64 key=value lines; the last assignment of a key wins; numbers must be 1-15 digits.
+  # The fast line (first line, see src/core/state.ts): one `read` splits it on the unit
+  # separator 0x1f. Used when well-formed (tag `fast=1`, 10 fields, last one `end`, a trailing
+  # separator tolerated as bash drops it); otherwise read at most 64 key=value lines: the last
+  # assignment of a key wins. Numbers must be 1-15 digits.
   if [[ -f $state && -r $state ]]; then
-    # zsh/mapfile maps the file in without a process; split into lines, keep 64
-    local -a lines
-    if (( ${+mapfile} )); then
-      lines=("${(@f)mapfile[$state]}")
+    if IFS=$'\x1f' read -r line s_context s_label s_account s_region s_status v s_refreshable f tag < $state
+      [[ $line == fast=1 && ( $tag == end || $tag == end$'\x1f' ) ]]; then
+      [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v ))
+      [[ -n $f && $f != *[^0-9]* && ${#f} -le 15 ]] && s_stale_after=$(( 10#$f ))
     else
-      while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do lines+=("$line"); done < $state
+      s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable=''
+      # zsh/mapfile maps the file in without a process; split into lines, keep 64
+      local -a lines
+      if (( ${+mapfile} )); then
+        lines=("${(@f)mapfile[$state]}")
+      else
+        while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do lines+=("$line"); done < $state
+      fi
+      for line in "${(@)lines[1,64]}"; do
+        [[ $line == *=* && $line != '='* ]] || continue
+        v=${line#*=}
+        case ${line%%=*} in
+          (context) s_context=$v ;;
+          (label) s_label=$v ;;
+          (account) s_account=$v ;;
+          (region) s_region=$v ;;
+          (status) s_status=$v ;;
+          (expires) [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v )) ;;
+          (refreshable) s_refreshable=$v ;;
+          (stale_after) [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
+        esac
+      done
     fi
-    for line in "${(@)lines[1,64]}"; do
-      [[ $line == *=* && $line != '='* ]] || continue
-      v=${line#*=}
-      case ${line%%=*} in
-        (context) s_context=$v ;;
-        (label) s_label=$v ;;
-        (account) s_account=$v ;;
-        (region) s_region=$v ;;
-        (status) s_status=$v ;;
-        (expires) [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v )) ;;
-        (refreshable) s_refreshable=$v ;;
-        (stale_after) [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_stale_after=$(( 10#$v )) ;;
-      esac
-    done
     [[ $s_context == $ctx ]] && found=1
   fi
 

@@ -107,11 +107,24 @@ export async function prepareSdkFiles(ctx: Context, paths: { configPath: string;
 // --- The parse cache -------------------------------------------------------------------------
 // Loading the SDK's INI loader costs more than everything else env-check and the prompt's
 // refresh do, so its parse of a given pair of files is kept in the credguard cache
-// (identity/ini-<fingerprint>.json, 0600). Secret values are replaced before writing by a mask
-// of the same shape (length, whitespace, quotes and CR kept, every other character "x"): the
-// model only ever looks at their presence and hygiene, and STS calls read the real files.
+// (identity/ini-<fingerprint>.json, 0600). Only settings the model reads and that are never
+// secret are kept as they are; every other value (secret keys, tokens, credential_process
+// command lines, a misspelt key holding a secret…) is replaced by a mask of the same shape —
+// length, whitespace, quotes and CR kept, every other character "x" — which is all the model
+// looks at for them. STS calls read the real files.
 
-const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
+const PLAIN_KEYS = new Set([
+  'region', 'role_arn', 'source_profile', 'credential_source', 'role_session_name', 'external_id',
+  'duration_seconds', 'mfa_serial', 'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id',
+  'sso_role_name', 'sso_registration_scopes', 'web_identity_token_file', 'output',
+  'expiration', 'x_security_token_expires', 'aws_expiration', 'aws_session_expiration',
+]);
+
+/** Key ids are not secrets, but a secret pasted into the key id field must not be kept. */
+function keepKeyId(value: string): string {
+  const bare = value.replace(/[\s"']/g, '');
+  return /^[A-Z0-9]{16,32}$/.test(bare) ? value : `${value.slice(0, 4)}${shapeOf(value.slice(4))}`;
+}
 
 function parseCacheKey(configPath: string, configText: string, credentialsPath: string, credentialsText: string): string {
   return fnv1a(`${configPath}\u0000${configText}\u0000${credentialsPath}\u0000${credentialsText}`) + fnv1a(`${credentialsText}\u0001${configText}`);
@@ -125,7 +138,7 @@ function withoutSecrets(parsed: Parsed): Parsed {
   const clean = (file: Record<string, Section>): Record<string, Section> =>
     Object.fromEntries(Object.entries(file).map(([name, section]) => [
       name,
-      Object.fromEntries(Object.entries(section).map(([k, v]) => [k, v !== undefined && SECRET_KEYS.has(k) ? shapeOf(v) : v])),
+      Object.fromEntries(Object.entries(section).map(([k, v]) => [k, v === undefined || PLAIN_KEYS.has(k) ? v : k === 'aws_access_key_id' ? keepKeyId(v) : shapeOf(v)])),
     ]));
   return { configFile: clean(parsed.configFile), credentialsFile: clean(parsed.credentialsFile) };
 }

@@ -1,6 +1,7 @@
 // STS errors → DESIGN.md cause ids. Pure: the error code/message and what we know offline.
 import type { CauseId } from './causes.js';
 import type { Resolution } from './resolve.js';
+import { redact } from './mask.js';
 
 export type IdentityStatus = 'ok' | 'invalid' | 'expired' | 'error' | 'none';
 
@@ -52,7 +53,7 @@ export function classifyProviderError(message: string): Classified {
     return { status: 'expired', cause: 'expired-credentials', explanation: 'The SSO session has expired or is invalid.' };
   }
   if (/profile.*(not found|could not be found|does not exist)|failed to get shared config profile/i.test(message)) {
-    return { status: 'none', cause: 'missing-profile', explanation: message };
+    return { status: 'none', cause: 'missing-profile', explanation: redact(message) };
   }
-  return { status: 'none', cause: 'no-credentials', explanation: message };
+  return { status: 'none', cause: 'no-credentials', explanation: redact(message) };
 }

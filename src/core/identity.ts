@@ -124,7 +124,7 @@ export async function getIdentity(ctx: Context, r: Resolution, opts: IdentityOpt
   const cached = readEntry(store, r.contextKey);
   if (usable(cached)) return reuse(cached);
 
-  const lockPath = join(store.dir('locks'), `${r.promptContext}.lock`);
+  const lockPath = join(store.dir('locks'), `${lockName(r)}.lock`);
   const deadline = started + opts.settings.timeoutMs + 2000;
   while (ctx.now() <= deadline) {
     const release = tryLock(lockPath, opts.settings.timeoutMs + 5000, ctx.now());
@@ -151,6 +151,19 @@ export async function getIdentity(ctx: Context, r: Resolution, opts: IdentityOpt
   const entry = await check(ctx, r, opts, undefined);
   return { entry, fromCache: false };
 }
+
+/**
+ * The prompt's context name when the shells can see it (they check this lock before starting a
+ * background refresh); a fingerprint of the context key otherwise, or when the name is too
+ * long for a file name.
+ */
+export function lockName(r: Resolution): string {
+  if (r.fromEnvironment && r.promptContext.length <= MAX_STATE_NAME) return r.promptContext;
+  return `ctx-${fnv1a(r.contextKey)}${fnv1a(`${r.contextKey}\u0001`)}`;
+}
+
+/** Longer context names (a 300-character AWS_PROFILE) get no prompt state: file names have limits. */
+const MAX_STATE_NAME = 200;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -240,7 +253,13 @@ export function stateFor(r: Resolution, entry: IdentityEntry, now: number): Prom
   };
 }
 
+/**
+ * Only a resolution made from the environment alone is what the shell's prompt shows: a
+ * `whoami --profile prod` or a doctor run for a provider block must not repaint the prompt of
+ * a shell whose AWS_PROFILE is dev.
+ */
 export function writePromptState(store: CacheStore, r: Resolution, entry: IdentityEntry, now: number): void {
+  if (!r.fromEnvironment || r.promptContext.length > MAX_STATE_NAME) return;
   const path = join(store.dir('prompt'), `${r.promptContext}.state`);
   store.writeAtomic(path, serializeState(stateFor(r, entry, now)));
 }

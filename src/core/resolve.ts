@@ -76,6 +76,11 @@ export interface Resolution {
   contextKey: string;
   /** The prompt state file's context name (computed by the shells too). */
   promptContext: string;
+  /**
+   * True when nothing but the environment and the shared files chose this source (no provider
+   * setting, no --profile): only then is it what the shell's prompt shows for promptContext.
+   */
+  fromEnvironment: boolean;
   /** True when resolution alone shows Terraform will fail (missing profile, no credentials). */
   failsOffline: boolean;
 }
@@ -94,6 +99,7 @@ export async function resolveCredentials(ctx: Context, opts: ResolveOptions = {}
     files: { configPath: files.configPath, credentialsPath: files.credentialsPath },
     contextKey: '',
     promptContext: promptContextName(ctx.env),
+    fromEnvironment: Object.values(opts).every((v) => v === undefined),
     failsOffline: false,
   };
   const stsEndpoint = opts.stsEndpoint ?? nonEmpty(ctx.env['AWS_ENDPOINT_URL_STS']) ?? nonEmpty(ctx.env['AWS_ENDPOINT_URL']);
@@ -189,11 +195,24 @@ interface EnvKeys {
   hasSessionToken: boolean;
 }
 
+/**
+ * The environment keys exactly as Terraform (the Go SDK v2) reads them, settled against the
+ * real binary (test/terraform/e2e-harness.test.ts): AWS_ACCESS_KEY / AWS_SECRET_KEY are
+ * accepted as alternate names; AWS_SECURITY_TOKEN (boto, the JS SDK) is not read at all.
+ */
+export function envKeyValues(env: Context['env']): { id?: string; secret?: string; token?: string } {
+  const id = nonEmpty(env['AWS_ACCESS_KEY_ID']) ?? nonEmpty(env['AWS_ACCESS_KEY']);
+  const secret = nonEmpty(env['AWS_SECRET_ACCESS_KEY']) ?? nonEmpty(env['AWS_SECRET_KEY']);
+  const token = nonEmpty(env['AWS_SESSION_TOKEN']);
+  return { ...(id ? { id } : {}), ...(secret ? { secret } : {}), ...(token ? { token } : {}) };
+}
+
 /** Env keys count only as a pair, as in the Go SDK; a lone half is reported and ignored. */
 function readEnvKeys(ctx: Context, r: Resolution): EnvKeys | undefined {
-  const id = nonEmpty(ctx.env['AWS_ACCESS_KEY_ID']);
-  const secret = nonEmpty(ctx.env['AWS_SECRET_ACCESS_KEY']);
-  const token = nonEmpty(ctx.env['AWS_SESSION_TOKEN']) ?? nonEmpty(ctx.env['AWS_SECURITY_TOKEN']);
+  const { id, secret, token } = envKeyValues(ctx.env);
+  if (nonEmpty(ctx.env['AWS_SECURITY_TOKEN'])) {
+    r.findings.push({ cause: 'env-override', severity: 'warn', message: 'AWS_SECURITY_TOKEN is set: Terraform ignores it (only AWS_SESSION_TOKEN counts), while boto3 and the JS SDK use it — the tools disagree about your session.', fix: 'unset AWS_SECURITY_TOKEN' });
+  }
   if (id && !secret) {
     r.findings.push({ cause: 'env-override', severity: 'warn', message: 'AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY; Terraform ignores it.', evidence: `AWS_ACCESS_KEY_ID=${keyFacts(id).masked}`, fix: 'unset AWS_ACCESS_KEY_ID' });
   }
@@ -204,7 +223,7 @@ function readEnvKeys(ctx: Context, r: Resolution): EnvKeys | undefined {
     r.findings.push({ cause: 'env-override', severity: 'warn', message: 'AWS_SESSION_TOKEN is set without environment keys: a leftover from an old session.', fix: 'unset AWS_SESSION_TOKEN' });
   }
   if (!id || !secret) return undefined;
-  for (const problem of secretProblems(ctx.env['AWS_SECRET_ACCESS_KEY'] ?? '')) {
+  for (const problem of secretProblems(secret)) {
     r.findings.push({ cause: 'wrong-credentials', severity: 'error', message: `AWS_SECRET_ACCESS_KEY ${problem}: AWS will reject the signature.`, evidence: 'AWS_SECRET_ACCESS_KEY (value hidden)', fix: 'export AWS_SECRET_ACCESS_KEY=<the 40-character secret, without quotes or spaces>' });
   }
   return { accessKeyId: id, hasSessionToken: Boolean(token) };
@@ -367,16 +386,18 @@ function describeRoot(ctx: Context, files: AwsFiles, link: ProfileLink, section:
       checkTokenFile(ctx, link.webIdentityTokenFile ?? '', r);
       break;
     default: {
+      // The Go SDK falls through to container credentials, then IMDS (right on EC2/ECS).
       const partial = section['aws_access_key_id'] !== undefined || section['aws_secret_access_key'] !== undefined;
-      r.failsOffline = true;
-      r.findings.push({
-        cause: 'no-credentials', severity: 'error',
-        message: partial
-          ? `Profile "${link.name}" has only half of a key pair (aws_access_key_id and aws_secret_access_key go together).`
-          : `Profile "${link.name}" exists but yields no credentials (no keys, sso, role, credential_process or credential_source).`,
-        file: link.definedIn[0],
-        fix: `aws configure --profile ${link.name}`,
-      });
+      r.trace.push(`profile "${link.name}" holds no credentials of its own`);
+      if (partial) {
+        r.findings.push({
+          cause: 'no-credentials', severity: 'warn',
+          message: `Profile "${link.name}" has only half of a key pair (aws_access_key_id and aws_secret_access_key go together); Terraform ignores it.`,
+          file: link.definedIn[0],
+          fix: `aws configure --profile ${link.name}`,
+        });
+      }
+      fallBackToContainerOrImds(ctx, r);
     }
   }
 }
@@ -424,21 +445,24 @@ function checkTokenFile(ctx: Context, path: string, r: Resolution): void {
 }
 
 function fallBackToContainerOrImds(ctx: Context, r: Resolution): void {
+  const why = r.profile ? `profile "${r.profile}" yields nothing` : 'no "default" profile';
   if (nonEmpty(ctx.env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']) || nonEmpty(ctx.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'])) {
     r.source = 'container';
-    r.trace.push('no "default" profile: container credentials (AWS_CONTAINER_CREDENTIALS_*)');
+    r.trace.push(`${why}: container credentials (AWS_CONTAINER_CREDENTIALS_*)`);
     return;
   }
   r.source = 'imds';
-  r.trace.push('no "default" profile: Terraform falls back to the EC2 instance metadata service');
+  r.trace.push(`${why}: Terraform falls back to the EC2 instance metadata service`);
   if ((ctx.env['AWS_EC2_METADATA_DISABLED'] ?? '').toLowerCase() === 'true') {
     r.source = 'none';
     r.failsOffline = true;
   }
   r.findings.push({
     cause: 'no-credentials', severity: r.source === 'none' ? 'error' : 'warn',
-    message: 'No credentials are configured: no environment keys, no AWS_PROFILE and no "default" profile. Outside EC2/ECS Terraform fails with "No valid credential sources found".',
-    fix: 'aws configure  # or: export AWS_PROFILE=<profile>',
+    message: r.profile
+      ? `Profile "${r.profile}" holds no credentials (no keys, sso, role, credential_process or credential_source). Outside EC2/ECS Terraform fails with "No valid credential sources found".`
+      : 'No credentials are configured: no environment keys, no AWS_PROFILE and no "default" profile. Outside EC2/ECS Terraform fails with "No valid credential sources found".',
+    fix: r.profile ? `aws configure --profile ${r.profile}` : 'aws configure  # or: export AWS_PROFILE=<profile>',
   });
 }
 

@@ -1,10 +1,11 @@
 // GetCallerIdentity for exactly the source the credential model resolved — never the JS
 // default chain. The AWS SDK is imported lazily: only when a network call is about to happen.
 import type { Context } from './context.js';
-import type { Resolution } from './resolve.js';
+import { envKeyValues, type Resolution } from './resolve.js';
 import { classifyProviderError, classifyStsError, type IdentityStatus } from './classify.js';
 import type { CauseId } from './causes.js';
 import { prepareSdkFiles } from './awsfiles.js';
+import { redact } from './mask.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -19,7 +20,7 @@ export interface IdentityResult {
   arn?: string;
   userId?: string;
   errorCode?: string;
-  /** The service's own message, secrets cannot appear in it (STS never echoes them). */
+  /** The service's (or provider's) message, passed through `redact`: never a secret. */
   errorMessage?: string;
   explanation?: string;
   durationMs: number;
@@ -86,7 +87,7 @@ async function call(ctx: Context, r: Resolution, opts: StsOptions, signal: Abort
     const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError') return providerFailure(err, started, ctx);
     const code = e.Code ?? e.name ?? 'Error';
-    const message = e.message ?? '';
+    const message = redact(e.message ?? '');
     if (!e.$metadata?.httpStatusCode) {
       return { status: 'error', errorCode: networkCode(err), errorMessage: message, explanation: `STS could not be reached: ${message}`, durationMs: ctx.now() - started };
     }
@@ -103,8 +104,9 @@ function networkCode(err: unknown): string {
 }
 
 function providerFailure(err: unknown, started: number, ctx: Context): IdentityResult {
-  const message = (err as Error).message ?? String(err);
-  const c = classifyProviderError(message);
+  const raw = (err as Error).message ?? String(err);
+  const c = classifyProviderError(raw);
+  const message = redact(raw);
   return { status: c.status, cause: c.cause, errorCode: (err as Error).name ?? 'CredentialsProviderError', errorMessage: message, explanation: c.explanation, durationMs: ctx.now() - started };
 }
 
@@ -118,12 +120,8 @@ export async function credentialsFor(ctx: Context, r: Resolution, opts: StsOptio
       return opts.staticCredentials;
     case 'env': {
       // The raw values, exactly as Terraform reads them from the environment (no trimming).
-      const token = ctx.env['AWS_SESSION_TOKEN'] || ctx.env['AWS_SECURITY_TOKEN'];
-      return {
-        accessKeyId: ctx.env['AWS_ACCESS_KEY_ID'] ?? '',
-        secretAccessKey: ctx.env['AWS_SECRET_ACCESS_KEY'] ?? '',
-        ...(token ? { sessionToken: token } : {}),
-      };
+      const { id, secret, token } = envKeyValues(ctx.env);
+      return { accessKeyId: id ?? '', secretAccessKey: secret ?? '', ...(token ? { sessionToken: token } : {}) };
     }
     case 'env-web-identity': {
       const { fromTokenFile } = await import('@aws-sdk/credential-providers');

@@ -1,4 +1,5 @@
 // doctor's orchestrator: Terraform config → targets → for each, the whole checklist.
+import { redact } from '../core/mask.js';
 import type { Context } from '../core/context.js';
 import { openCacheFor, readEntry, type CoreSettings, type IdentityEntry } from '../core/identity.js';
 import { resolveCredentials } from '../core/resolve.js';
@@ -101,7 +102,7 @@ export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorO
     try {
       creds = await materialize(ctx, r, target.staticCredentials, opts.core.timeoutMs);
     } catch (err) {
-      mark(run, target.assumeRole ? 'assume-role' : 'key', 'skip', `credentials not obtained: ${(err as Error).message}`);
+      mark(run, target.assumeRole ? 'assume-role' : 'key', 'skip', `credentials not obtained: ${redact((err as Error).message)}`);
     }
   }
   await Promise.all([

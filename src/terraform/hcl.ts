@@ -42,7 +42,9 @@ export function parseJsonText(text: string): ParseResult {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: 'top level is not a JSON object' };
     return { ok: true, value: v as { [k: string]: Json } };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    // V8's message quotes the text around the error, which may be a secret: keep the position.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    return { ok: false, error: at === undefined ? 'invalid JSON' : `invalid JSON at ${lineCol(text, Number(at))}` };
   }
 }
 
@@ -51,4 +53,10 @@ function cleanError(msg: string): string {
   const m = /^parse config: \[(.*)\]$/s.exec(msg.trim());
   const inner = m?.[1] ?? msg;
   return inner.replace(/:(\d+),(\d+)-(?:\d+,)?\d+: /g, 'line $1, column $2: ').replace(/^\s*/, '');
+}
+
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }

@@ -1,7 +1,7 @@
 // whoami and refresh against a real moto STS (auth enforced) and a local STS stub.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, statSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, statSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto, type Moto, type MotoUser } from '../helpers/moto.js';
@@ -87,6 +87,17 @@ describe('whoami against moto (auth enforced)', { skip }, () => {
     assert.equal(j.source, 'profile');
     assert.equal(j.profile, 'deploy');
     assert.equal(j.identity.account, alice.account);
+  });
+
+  test('whoami --profile prod does not repaint the prompt of a shell whose AWS_PROFILE is dev', async () => {
+    const h = home();
+    writeFileSync(join(h, '.aws', 'credentials'), `[prod]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n[dev]\naws_access_key_id = ${KEYS.b.id}\naws_secret_access_key = ${KEYS.b.secret}\n`);
+    const state = join(h, '.cache', 'credguard', 'prompt', 'profile-dev.state');
+    assert.equal((await whoami(h, { AWS_PROFILE: 'dev' }, '--profile', 'prod')).code, 0);
+    assert.ok(!existsSync(state), 'no prompt state written for the shell context');
+    assert.equal((await whoami(h, { AWS_PROFILE: 'dev' })).code, 1);
+    assert.match(readFileSync(state, 'utf8'), /^label=dev$/m);
+    assert.match(readFileSync(state, 'utf8'), /^status=invalid$/m);
   });
 
   test('quoted values in ~/.aws/credentials work, as they do for Terraform', async () => {
@@ -239,6 +250,19 @@ describe('whoami usage and hostile input', () => {
     assert.equal(r.code, 1, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.ok(j.findings.some((f: { message: string }) => /AWS_CREDENTIAL_EXPIRATION is not a timestamp/.test(f.message)));
+  });
+
+  test('a failing credential_process that prints a secret: the secret reaches no output and no cache file', async () => {
+    const h = freshHome();
+    const secret = 'Qz8Hf3kLm9ZxV2bN7cR1tY6uI0oP4aS5dG8hJ2kX';
+    writeFileSync(join(h, '.aws', 'config'), `[profile proc]\ncredential_process = sh -c "echo ${secret} >&2; exit 3"\n`);
+    const env = baseEnv(h, { AWS_PROFILE: 'proc', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' });
+    const text = await runCliAsync(['whoami'], { env });
+    const json = await runCliAsync(['whoami', '--json', '--refresh'], { env });
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /credential_process command failed/);
+    for (const r of [text, json]) assert.ok(!(r.stdout + r.stderr).includes(secret), 'secret in output');
+    for (const f of walk(join(h, '.cache'))) assert.ok(!readFileSync(f, 'utf8').includes(secret), `secret in ${f}`);
   });
 
   test('an invalid config file is a clear error naming the file', () => {

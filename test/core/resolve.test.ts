@@ -118,6 +118,16 @@ describe('Terraform precedence', () => {
     assert.ok(r.findings.some((f) => f.cause === 'env-override' && /without AWS_SECRET_ACCESS_KEY/.test(f.message)));
   });
 
+  test('env key names as Terraform reads them: AWS_ACCESS_KEY/AWS_SECRET_KEY count, AWS_SECURITY_TOKEN does not', async () => {
+    const alt = await resolveCredentials(fakeCtx({ env: { AWS_ACCESS_KEY: KEYS.a.id, AWS_SECRET_KEY: KEYS.a.secret } }));
+    assert.equal(alt.source, 'env');
+    assert.equal(alt.accessKeyId, KEYS.a.id);
+    const sec = await resolveCredentials(fakeCtx({ env: { ...ENV_KEYS, AWS_SECURITY_TOKEN: KEYS.session.token } }));
+    assert.equal(sec.hasSessionToken, false, 'an AKIA key with AWS_SECURITY_TOKEN works in Terraform');
+    assert.deepEqual(causes(sec), []);
+    assert.ok(sec.findings.some((f) => f.fix === 'unset AWS_SECURITY_TOKEN'));
+  });
+
   test('env web identity comes after env keys, before profiles', async () => {
     const ctx = fakeCtx({ files: { ...FILES, '/var/run/token': 'eyJ' }, env: { AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token', AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/ci', AWS_PROFILE: 'prod' } });
     const r = await resolveCredentials(ctx);
@@ -172,9 +182,14 @@ describe('profile chains', () => {
     assert.equal(e.chain[0]?.kind, 'credential-source');
   });
 
-  test('a profile with half a key pair yields no credentials', async () => {
-    const r = await resolveCredentials(fakeCtx({ files: { '~/.aws/credentials': `[half]\naws_access_key_id = ${KEYS.a.id}\n` }, env: { AWS_PROFILE: 'half' } }));
-    assert.deepEqual(causes(r), ['no-credentials']);
+  test('a profile without credentials falls back to container credentials, then IMDS (as the Go SDK does)', async () => {
+    const half = await resolveCredentials(fakeCtx({ files: { '~/.aws/credentials': `[half]\naws_access_key_id = ${KEYS.a.id}\n` }, env: { AWS_PROFILE: 'half' } }));
+    assert.equal(half.source, 'imds');
+    assert.ok(half.findings.some((f) => /only half of a key pair/.test(f.message)));
+    const regionOnly = await resolveCredentials(fakeCtx({ files: { '~/.aws/config': '[default]\nregion = eu-west-2\n' }, env: { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x' } }));
+    assert.equal(regionOnly.source, 'container');
+    assert.equal(regionOnly.region, 'eu-west-2');
+    assert.equal(regionOnly.failsOffline, false);
   });
 });
 

@@ -20,6 +20,9 @@ interface Case {
 }
 
 const M = 60;
+const US = '\x1f';
+/** A fast line (src/core/state.ts) carrying these 8 values, without its newline. */
+const fast = (values: string[]): string => ['fast=1', ...values, 'end'].join(US);
 const CASES: Case[] = [
   { name: 'ok, long-lived keys', env: { AWS_PROFILE: 'prod' }, setup: (sb) => writeState(sb, state({ context: 'profile-prod' })), text: '☁ prod 123456789012 us-east-1' },
   {
@@ -167,6 +170,73 @@ const CASES: Case[] = [
     env: { AWS_PROFILE: 'prod' },
     setup: (sb) => writeState(sb, { context: 'profile-prod', raw: 'context=profile-prod\nlabel=  a=b \\n \nregion=\tx\nstatus=ok\nstale_after=99999999999' }),
     text: '☁   a=b \\n  ?x',
+  },
+  // The fast line (src/core/state.ts): a well-formed first line wins over the key=value lines.
+  {
+    name: 'fast line: contradicting key lines lose',
+    env: { AWS_PROFILE: 'prod' },
+    setup: (sb, now) =>
+      writeState(sb, {
+        context: 'profile-prod',
+        raw: fast(['profile-prod', 'fast', '210987654321', 'eu-west-1', 'ok', String(now + 25 * M + 30), '0', '99999999999']) + '\ncontext=profile-other\nlabel=slow\nstatus=invalid\nregion=us-east-2\nstale_after=1\n',
+      }),
+    text: '☁ fast 210987654321 eu-west-1 25m',
+  },
+  {
+    name: 'fast line only, empty fields, one trailing separator tolerated',
+    env: { AWS_PROFILE: 'sso' },
+    setup: (sb, now) => writeState(sb, { context: 'profile-sso', raw: fast(['profile-sso', '', '', '', 'expired', '', '1', String(now + 600)]) + US + '\n' }),
+    text: '☁ sso sso⟳',
+  },
+  ...(
+    [
+      ['tag fast=2', (f: string) => f.replace('fast=1', 'fast=2')],
+      ['tag with a space', (f: string) => f.replace('fast=1', 'fast=1 ')],
+      ['no end mark (9 fields)', (f: string) => f.slice(0, -(US.length + 3))],
+      ['an 11th field', (f: string) => `${f}${US}x`],
+      ['two trailing separators', (f: string) => `${f}${US}${US}`],
+      ['CR before the newline', (f: string) => `${f}\r`],
+      ['an extra field in the middle', (f: string) => f.replace(`${US}ok${US}`, `${US}ok${US}${US}`)],
+      ['end mark with a space', (f: string) => `${f} `],
+      ['the fast line not first', (f: string) => `v=1\n${f}`],
+    ] as Array<[string, (f: string) => string]>
+  ).map(
+    ([what, mangle]): Case => ({
+      name: `fast line malformed (${what}): the key=value lines are used`,
+      env: { AWS_PROFILE: 'prod' },
+      setup: (sb) =>
+        writeState(sb, {
+          context: 'profile-prod',
+          raw: mangle(fast(['profile-prod', 'fast', '210987654321', 'eu-west-1', 'ok', '0', '0', '99999999999'])) + '\ncontext=profile-prod\nlabel=slow\nstatus=invalid\nregion=us-east-2\nstale_after=99999999999\n',
+        }),
+      text: '☁ slow us-east-2 ✗ invalid',
+    }),
+  ),
+  {
+    name: 'fast line: hostile values are shown, never run; bad numbers are unknown',
+    env: { AWS_PROFILE: 'prod' },
+    setup: (sb) =>
+      writeState(sb, {
+        context: 'profile-prod',
+        raw:
+          fast([
+            'profile-prod',
+            `$(touch ${sb.pwned}/a)\`touch ${sb.pwned}/b\`%F{red}%{x%}#[fg=red]\\e[31m\x1b]0;title\x07\u009b31m!! `,
+            `a[$(touch ${sb.pwned}/c)]`,
+            ' $HOME ${HOME} %~ \\w',
+            'ok',
+            `a[$(touch ${sb.pwned}/d)]`,
+            '1',
+            '0000000000000099999999999',
+          ]) + '\nexpires=99999999999\nstale_after=99999999999\n',
+      }),
+    text: `☁ $(touch PWNED/a)\`touch PWNED/b\`%F{red}%{x%}#[fg=red]\\e[31m?]0;title??31m!!  a[$(touch PWNED/c)]  $HOME \${HOME} %~ \\w ?`,
+  },
+  {
+    name: 'fast line: leading zeros are decimal, 15 digits accepted',
+    env: { AWS_PROFILE: 'prod' },
+    setup: (sb, now) => writeState(sb, { context: 'profile-prod', raw: fast(['profile-prod', 'p', '', '', 'ok', `0${now + 5 * M + 30}`, '0', '099999999999999']) + '\n' }),
+    text: '☁ p 5m',
   },
   { name: 'non-ASCII profile name', env: { AWS_PROFILE: 'prød' }, setup: (sb) => writeState(sb, state({ context: 'profile-pr_d', label: 'prød' })), text: '☁ prød 123456789012 us-east-1' },
   { name: 'NO_COLOR', env: { AWS_PROFILE: 'prod', NO_COLOR: '1' }, setup: (sb) => writeState(sb, state({ context: 'profile-prod' })), text: '☁ prod 123456789012 us-east-1' },

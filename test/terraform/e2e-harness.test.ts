@@ -68,6 +68,18 @@ describe('terraform plan against moto (auth enforced)', { skip, concurrency: 2 }
     assert.match(r.stderr, /api error SignatureDoesNotMatch/);
   });
 
+  // Which env variable names does Terraform read? The JS SDK and boto differ; these settle it
+  // for credguard's model (src/core/resolve.ts readEnvKeys).
+  test('AWS_SECURITY_TOKEN is ignored by Terraform: an AKIA key with it still works', async () => {
+    const r = await planWith({ AWS_ACCESS_KEY_ID: good.accessKeyId, AWS_SECRET_ACCESS_KEY: good.secretAccessKey, AWS_SECURITY_TOKEN: 'FwoGZXIvYXdzELeftoverSessionTokenForTests' });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('AWS_ACCESS_KEY / AWS_SECRET_KEY (alternate names) are read by Terraform', async () => {
+    const r = await planWith({ AWS_ACCESS_KEY: good.accessKeyId, AWS_SECRET_KEY: good.secretAccessKey });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   test('AKIA key + leftover AWS_SESSION_TOKEN → non-zero, InvalidClientTokenId', async () => {
     const r = await planWith({
       AWS_ACCESS_KEY_ID: other.accessKeyId,

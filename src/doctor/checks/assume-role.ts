@@ -1,6 +1,7 @@
 // Check — the provider's assume_role step: STS AssumeRole (through the AWS SDK, at the same STS
 // endpoint and Region Terraform uses) with the resolved credentials. On success the assumed
 // account is the one allowed_account_ids is checked against, as in Terraform.
+import { redact } from '../../core/mask.js';
 import type { Context } from '../../core/context.js';
 import type { StaticCredentials } from '../../core/sts.js';
 import { classifyStsError } from '../../core/classify.js';
@@ -52,7 +53,7 @@ export async function assumeRoleCheck(ctx: Context, run: TargetRun, creds: Stati
     add(run, {
       cause: c.cause ?? 'wrong-profile',
       severity: 'error',
-      message: `The assume_role step fails: AssumeRole ${spec.roleArn} → ${code}: ${e.message ?? ''}`.trim(),
+      message: `The assume_role step fails: AssumeRole ${spec.roleArn} → ${code}: ${redact(e.message ?? '')}`.trim(),
       evidence: `caller ${run.entry.arn ?? '?'}, role ${spec.roleArn}${spec.externalId ? ', with external_id' : ''}`,
       fix: denied
         ? `let ${run.entry.arn ?? 'the caller'} assume ${spec.roleArn} (the role's trust policy and the caller's sts:AssumeRole permission), or fix assume_role.role_arn in ${where}`

@@ -2,6 +2,7 @@
 // (only when the identity is an IAM user and the call is permitted; --no-iam skips it). STS
 // keeps accepting an Inactive key for a short while (and emulators such as moto forever), IAM
 // says the truth.
+import { redact } from '../../core/mask.js';
 import type { Context } from '../../core/context.js';
 import type { StaticCredentials } from '../../core/sts.js';
 import { awsQuery, xmlValue } from '../aws-query.js';
@@ -30,7 +31,7 @@ export async function iamCheck(ctx: Context, run: TargetRun, creds: StaticCreden
   try {
     res = await awsQuery(endpoint, { service: 'iam', region: 'us-east-1', params: { Action: 'ListAccessKeys', Version: '2010-05-08', UserName: user }, credentials: creds, now: ctx.now(), timeoutMs: opts.timeoutMs });
   } catch (err) {
-    return mark(run, 'key', 'skip', `IAM not reachable (${(err as Error).name === 'TimeoutError' ? 'timeout' : (err as Error).message})`);
+    return mark(run, 'key', 'skip', `IAM not reachable (${(err as Error).name === 'TimeoutError' ? 'timeout' : redact((err as Error).message)})`);
   }
   if (res.status !== 200) {
     const code = xmlValue(res.body, 'Code') ?? `HTTP ${res.status}`;
