@@ -27,6 +27,8 @@
 
 zmodload zsh/datetime 2>/dev/null
 zmodload zsh/mapfile 2>/dev/null
+# sysread takes the state file in one read(2); the `read` builtin makes a syscall per byte.
+zmodload zsh/system 2>/dev/null
 
 # Defaults for a directly sourced file; `credguard init zsh` replaces this block with the
 # resolved `prompt` config and the absolute refresh command.
@@ -82,7 +84,7 @@ __credguard_render() {
   local bang=0
   [[ -o promptbang ]] && bang=1
   emulate -L zsh
-  local now key profile ctx dir state line v f tag
+  local now key profile ctx dir state line v f
   local -i n=0 found=0 stale=1 i
   local s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable='' s_stale_after=''
   local -i s_expires=0
@@ -112,25 +114,32 @@ __credguard_render() {
   fi
   state=$dir/prompt/$ctx.state
 
-  # The fast line (first line, see src/core/state.ts): one `read` splits it on the unit
-  # separator 0x1f. Used when well-formed (tag `fast=1`, 10 fields, last one `end`, a trailing
-  # separator tolerated as bash drops it); otherwise read at most 64 key=value lines: the last
+  # The fast line (first line, see src/core/state.ts), split on the unit separator 0x1f. It is
+  # used when well-formed: 10 fields, the first `fast=1`, the last `end` (a trailing separator
+  # is tolerated: bash's `read` drops it). Otherwise read at most 64 key=value lines: the last
   # assignment of a key wins. Numbers must be 1-15 digits.
   if [[ -f $state && -r $state ]]; then
-    if IFS=$'\x1f' read -r line s_context s_label s_account s_region s_status v s_refreshable f tag < $state
-      [[ $line == fast=1 && ( $tag == end || $tag == end$'\x1f' ) ]]; then
+    # One sysread (up to 8 KiB); when it may have cut the file (>= 2048 characters, which could
+    # be 8 KiB), or zsh/system is missing: zsh/mapfile, else `read`.
+    v=''
+    (( $+builtins[sysread] )) && sysread v < $state
+    if (( ${#v} >= 2048 || ! $+builtins[sysread] )); then
+      if (( ${+mapfile} )); then
+        v=${mapfile[$state]}
+      else
+        v=''
+        while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do v+=$line$'\n'; done < $state
+      fi
+    fi
+    line=${v%%$'\n'*}
+    local -a fields=("${(@ps:\x1f:)line}")
+    if [[ $fields[1] == fast=1 && $fields[10] == end ]] && (( $#fields == 10 || $#fields == 11 && $#fields[11] == 0 )); then
+      s_context=$fields[2] s_label=$fields[3] s_account=$fields[4] s_region=$fields[5] s_status=$fields[6] s_refreshable=$fields[8]
+      v=$fields[7] f=$fields[9]
       [[ -n $v && $v != *[^0-9]* && ${#v} -le 15 ]] && s_expires=$(( 10#$v ))
       [[ -n $f && $f != *[^0-9]* && ${#f} -le 15 ]] && s_stale_after=$(( 10#$f ))
     else
-      s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable=''
-      # zsh/mapfile maps the file in without a process; split into lines, keep 64
-      local -a lines
-      if (( ${+mapfile} )); then
-        lines=("${(@f)mapfile[$state]}")
-      else
-        while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do lines+=("$line"); done < $state
-      fi
-      for line in "${(@)lines[1,64]}"; do
+      for line in "${(@)${(@f)v}[1,64]}"; do
         [[ $line == *=* && $line != '='* ]] || continue
         v=${line#*=}
         case ${line%%=*} in
@@ -159,7 +168,7 @@ __credguard_render() {
     f=${f:-$HOME/.aws/credentials}
     [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
     [[ $f -nt $state ]] && stale=1
-    if (( ! stale )); then
+    if (( ! stale )) && [[ -d $HOME/.aws/sso/cache ]]; then
       for f in $HOME/.aws/sso/cache/*.json(N); do
         [[ $f -nt $state ]] && { stale=1; break }
       done

@@ -1,10 +1,13 @@
 // What a command module receives: the injected Context plus its output streams.
 import { fstatSync, statSync } from 'node:fs';
 import { processContext, type Context } from '../core/context.js';
-import { decideColor } from '../core/ui.js';
+import { decideColor, terminalSafe } from '../core/ui.js';
 
 export interface Cli extends Context {
+  /** Standard output, made terminal-safe (see terminalSafe). */
   out: (text: string) => void;
+  /** Standard output exactly as given: only for the prompt segment, which carries its own escapes. */
+  outRaw: (text: string) => void;
   err: (text: string) => void;
   color: boolean;
   stdoutIsTTY: boolean;
@@ -33,8 +36,9 @@ export function processCli(): Cli {
   const line = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
   return {
     ...processContext(process.env),
-    out: (text) => void process.stdout.write(line(text)),
-    err: (text) => void process.stderr.write(line(text)),
+    out: (text) => void process.stdout.write(line(terminalSafe(text))),
+    outRaw: (text) => void process.stdout.write(line(text)),
+    err: (text) => void process.stderr.write(line(terminalSafe(text))),
     get stdoutIsTTY() {
       tty ??= isTerminal(1);
       return tty;

@@ -82,7 +82,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
       }),
     );
   } else if (text !== '') {
-    cli.out(text);
+    cli.outRaw(text);
   }
   return 0;
 }

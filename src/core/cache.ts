@@ -7,7 +7,7 @@
 //   └── terraform/tfsum-*.json, tfchk-*.json  doctor/check's summary of a Terraform directory
 // Directories 0700, files 0600, writes atomic (temp file + rename). A cache dir that is a
 // symlink or owned by another user is refused with a clear error and nothing is written.
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex } from './hash.js';
 import type { Env } from './context.js';
@@ -102,22 +102,22 @@ export function readText(path: string): string | undefined {
 }
 
 /**
- * Take an exclusive lock by creating `path` with O_EXCL. A lock older than `staleMs` is
- * considered abandoned (its holder crashed) and is broken. Returns a release function, or
- * undefined when another process holds the lock.
+ * Take an exclusive lock by creating `path` with O_EXCL; the file holds our pid and a nonce.
+ * A lock older than `staleMs` is considered abandoned (its holder crashed) and is broken by
+ * renaming it away — an atomic step only one breaker can win; a breaker that finds it took a
+ * fresh lock (another breaker re-created it in between) puts it back. Release removes the
+ * file only while it is still ours. Returns a release function, or undefined when another
+ * process holds the lock.
  */
 export function tryLock(path: string, staleMs = LOCK_STALE_MS, now = Date.now()): (() => void) | undefined {
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const token = `${process.pid} ${randomHex(8)}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, token);
       closeSync(fd);
       return () => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already broken as stale by someone else: nothing to release
-        }
+        if (readText(path) === token) rmSync(path, { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -128,12 +128,30 @@ export function tryLock(path: string, staleMs = LOCK_STALE_MS, now = Date.now())
         continue; // released between our attempt and the stat: try again
       }
       if (age < staleMs) return undefined;
-      try {
-        unlinkSync(path);
-      } catch {
-        // someone else broke it first
-      }
+      breakStale(path, staleMs, now);
     }
   }
   return undefined;
+}
+
+function breakStale(path: string, staleMs: number, now: number): void {
+  const aside = `${path}.${randomHex(6)}.broken`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // another breaker won
+  }
+  try {
+    if (now - statSync(aside).mtimeMs < staleMs) {
+      // We took a lock someone created after the stale one was broken: give it back, unless
+      // the path is taken again already (then that holder's lock stands and this one lapses).
+      try {
+        linkSync(aside, path);
+      } catch {
+        // EEXIST: leave it
+      }
+    }
+  } finally {
+    rmSync(aside, { force: true });
+  }
 }

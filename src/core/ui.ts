@@ -36,3 +36,13 @@ export function formatCountdown(seconds: number): string {
   if (hours < 48) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
   return `${Math.floor(hours / 24)}d`;
 }
+
+/**
+ * Output passes through here: profile names, regions, file names and messages come from
+ * environments, files and repositories that may be hostile, and a raw ESC or OSC sequence
+ * would let them rewrite the terminal (title, clipboard, hidden text). Newlines, tabs and our
+ * own colour sequences (SGR, `ESC [ … m`) stay; every other control character becomes `?`.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g, '?');
+}

@@ -265,6 +265,17 @@ describe('whoami usage and hostile input', () => {
     for (const f of walk(join(h, '.cache'))) assert.ok(!readFileSync(f, 'utf8').includes(secret), `secret in ${f}`);
   });
 
+  test('terminal escapes in AWS_PROFILE are neutralised; a 300-character profile name is no crash', async () => {
+    const h = freshHome();
+    const osc = await runCliAsync(['whoami'], { env: baseEnv(h, { AWS_PROFILE: 'x\u001b]2;pwned\u0007', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }) });
+    assert.equal(osc.code, 1);
+    assert.ok(!/[\u0007\u001b]/.test(osc.stdout + osc.stderr), 'no raw control character reaches the terminal');
+    assert.match(osc.stdout, /Profile "x\?\]2;pwned\?"/);
+    const long = await runCliAsync(['refresh'], { env: baseEnv(h, { AWS_PROFILE: 'p'.repeat(300), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }) });
+    assert.equal(long.code, 1, long.stderr);
+    assert.equal(long.stderr, '');
+  });
+
   test('an invalid config file is a clear error naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'credguard-cfg-'));
     writeFileSync(join(dir, '.credguardrc.json'), '{"sts": {"timeoutMs": "soon"}}');

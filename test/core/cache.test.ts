@@ -64,3 +64,17 @@ test('locks are exclusive, released, and broken when stale', () => {
   utimesSync(path, old, old);
   assert.ok(tryLock(path, 30_000), 'a stale lock is broken');
 });
+
+test("a holder whose lock was broken as stale does not release the new holder's lock", () => {
+  const path = join(tmp(), 'ctx.lock');
+  const first = tryLock(path);
+  assert.ok(first);
+  const old = (Date.now() - 60_000) / 1000;
+  utimesSync(path, old, old);
+  const second = tryLock(path, 30_000);
+  assert.ok(second, 'the stale lock was broken and taken');
+  first();
+  assert.equal(tryLock(path), undefined, "the first holder's release left the second's lock in place");
+  second();
+  assert.ok(tryLock(path), 'released by its owner');
+});

@@ -90,6 +90,7 @@ export async function cliOut(args: string[], env: Record<string, string>, cwd: s
     ...processContext(env),
     cwd,
     out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`),
+    outRaw: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => void (err += t.endsWith('\n') ? t : `${t}\n`),
     color: false,
     stdoutIsTTY: false,
