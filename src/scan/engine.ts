@@ -46,8 +46,9 @@ export function scanSources(files: SourceFile[], settings: ScanSettings, context
       continue;
     }
     filesScanned++;
-    if (file.latin1) warnings.push({ file: file.path, level: 'note', message: 'is not valid UTF-8; scanned as latin1.' });
-    const item: Analyzed = { file: file as Analyzed['file'], kind: fileKind(file.path), dir: dirOf(file.path), sink: newSink(settings.emulatorExemption), generic: [] };
+    if (file.binary) warnings.push({ file: file.path, level: 'note', message: 'is binary (contains NUL bytes); searched for key patterns only.' });
+    else if (file.latin1) warnings.push({ file: file.path, level: 'note', message: 'is not valid UTF-8; scanned as latin1.' });
+    const item: Analyzed = { file: file as Analyzed['file'], kind: file.binary ? 'text' : fileKind(file.path), dir: dirOf(file.path), sink: newSink(settings.emulatorExemption), generic: [] };
     if (!(file.candidate ??= mayHoldFindings(file.path, file.text))) {
       if (item.kind !== 'text' && file.text.includes('variable')) deferred.push(item);
       continue;

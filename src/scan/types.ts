@@ -15,6 +15,8 @@ export interface SourceFile {
   skipWarns?: boolean;
   /** Set when the bytes were not valid UTF-8 and were decoded as latin1. */
   latin1?: boolean;
+  /** Held a NUL byte: scanned for key patterns only (fail closed), never parsed. */
+  binary?: boolean;
   /** Cached result of the prefilter (scan/prefilter.ts), so it runs once per file. */
   candidate?: boolean;
 }

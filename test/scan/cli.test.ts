@@ -129,16 +129,17 @@ test('--help prints the options and exits 0', () => {
   assert.match(r.stdout, /--format/);
 });
 
-test('hostile files: binary skipped with a note, huge file skipped with a warning, garbage parsed', () => {
+test('hostile files: binary searched for keys only (fail closed), huge file skipped with a warning, garbage parsed', () => {
   const { dir, cleanup } = tempDir('hostile');
   try {
-    writeFileSync(join(dir, 'blob.tf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0x41, 0x4b, 0x49, 0x41]));
+    writeFileSync(join(dir, 'blob.tf'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]), Buffer.from(' AKIAZ4RT6WQ2MN3BX7LP\0')]));
     writeFileSync(join(dir, 'huge.tf'), `# ${'x'.repeat(2048)}\n`);
     writeFileSync(join(dir, 'broken.tf.json'), '{"provider": {"aws": [{"access_key": "AKIAY7QZ3M4NB2XK5TRW", "region": ');
     writeFileSync(join(dir, '.credguardrc.json'), JSON.stringify({ scan: { maxFileBytes: 1024 } }));
     const r = scan([], dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /note: blob\.tf skipped: binary file/);
+    assert.match(r.stderr, /note: blob\.tf is binary \(contains NUL bytes\); searched for key patterns only/);
+    assert.match(r.stdout, /blob\.tf:1:\d+ {2}aws-access-key-id/);
     assert.match(r.stderr, /warning: huge\.tf skipped: larger than/);
     assert.match(r.stderr, /broken\.tf\.json:1 does not parse/);
     assert.match(r.stdout, /broken\.tf\.json:1:\d+ {2}aws-provider-static-credentials/);
