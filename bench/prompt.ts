@@ -63,6 +63,8 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)]!;
 };
 
+const trueLoop = (shell: Shell): string => (shell === 'fish' ? renderLoop('fish', N).replace('__credguard_render', '/bin/true') : `for ((i = 0; i < ${N}; i++)); do /bin/true; done`);
+
 async function main(): Promise<void> {
   const now = nowSec();
   writeState(sb, state({ context: 'profile-prod', expires: now + 42 * 60 + 30, staleAfter: now + 3600 }));

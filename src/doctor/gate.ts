@@ -25,7 +25,7 @@ import { accountAllowed, accountFromRoleArn } from './accounts.js';
  * callers pass `loadTargets` from run.ts and `resolveCredentials` from core/resolve.ts.
  */
 export interface GateLoaders {
-  loadTargets: (ctx: Context, dir: string, profile?: string) => Promise<{ targets: Target[] }>;
+  loadTargets: (ctx: Context, dir: string, profile?: string) => Promise<{ targets: Target[]; terraform?: { errors: Array<{ file: string; message: string }> } | undefined }>;
   resolveCredentials: typeof import('../core/resolve.js').resolveCredentials;
 }
 
@@ -101,8 +101,11 @@ function writeMemo(ctx: Context, store: CacheStore, dir: string, targets: Target
   }
 }
 
-async function parsedTargets(loaders: GateLoaders, ctx: Context, dir: string, store: CacheStore, fp: string, profile?: string): Promise<Target[]> {
-  const { targets } = await loaders.loadTargets(ctx, dir, profile);
+/** The targets, or the first file Terraform itself would refuse to read. */
+async function parsedTargets(loaders: GateLoaders, ctx: Context, dir: string, store: CacheStore, fp: string, profile?: string): Promise<Target[] | { file: string; message: string }> {
+  const { targets, terraform } = await loaders.loadTargets(ctx, dir, profile);
+  const broken = terraform?.errors[0];
+  if (broken) return broken;
   writeSummary(store, dir, fp, targets);
   return targets;
 }
@@ -116,7 +119,12 @@ export async function gate(ctx: Context, opts: { dir: string; settings: CoreSett
   else {
     const s = readSummary(store, opts.dir, fp);
     // summaries never hold provider-block keys: such a configuration is parsed every time
-    targets = s ? s.targets : await parsedTargets(loaders, ctx, opts.dir, store, fp, opts.profile);
+    const parsed = s ? s.targets : await parsedTargets(loaders, ctx, opts.dir, store, fp, opts.profile);
+    if (!Array.isArray(parsed)) {
+      // Terraform stops at the syntax error before it ever asks for credentials.
+      return { ok: false, line: `${parsed.message.startsWith("cannot parse") ? parsed.message : `cannot parse ${parsed.file}: ${parsed.message}`} — terraform stops there too; fix the file (terraform validate)`, summary: "", networkCalls: 0 };
+    }
+    targets = parsed;
   }
   const live = targets.filter((t) => !t.unknowns.length); // doctor explains unknowns; check does not guess
 

@@ -35,6 +35,17 @@ describe('check and exec', () => {
     for (const x of homes) rmSync(x, { recursive: true, force: true });
   });
 
+  test('a Terraform file that does not parse: one line naming it, no network call', async () => {
+    const broken = join(h, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'main.tf'), 'provider "aws" {\n  region = \n');
+    stub.resetCounts();
+    const r = await runCliAsync(['check'], { env, cwd: broken });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot parse main\.tf: line 2/);
+    assert.equal(stub.count(), 0);
+  });
+
   test('cold: one STS call, silent exit 0; warm: no call, no HCL parser, no AWS SDK', async () => {
     stub.resetCounts();
     const cold = await runCliAsync(['check'], { env, cwd: dir });
