@@ -1,10 +1,9 @@
 // credguard env-check: is the AWS environment of this shell what this directory wants?
 // Offline (no STS call), no AWS SDK, no HCL parser: `use credguard` runs it on every `cd`.
-import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readSection } from '../core/config.js';
 import { UserError, EXIT_FINDINGS, EXIT_OK } from '../core/errors.js';
-import { cacheDir } from '../core/cache.js';
+import { cacheDir, openCacheReadOnly } from '../core/cache.js';
 import { readEntry } from '../core/identity.js';
 import { envCheck } from '../envcheck/check.js';
 import { applyStrict, blocking, formatJson, formatShell, formatText } from '../envcheck/format.js';
@@ -113,31 +112,14 @@ export async function run(args: string[], cli: Cli): Promise<number> {
  * not trusted (its account id could be forged).
  */
 function cachedIdentity(cli: Cli, contextKey: string): KnownIdentity | undefined {
-  const root = cacheDir(cli.env, cli.home);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  for (const dir of [root, `${root}/identity`]) {
-    try {
-      const st = lstatSync(dir);
-      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) return undefined;
-    } catch {
-      return undefined;
-    }
+  const store = openCacheReadOnly(cacheDir(cli.env, cli.home));
+  if (!store) return undefined;
+  let entry;
+  try {
+    entry = readEntry(store, contextKey);
+  } catch {
+    return undefined; // identity/ is not trusted
   }
-  const store = {
-    root,
-    dir: (name: string) => `${root}/${name}`,
-    writeAtomic: () => {
-      throw new Error('env-check never writes the cache');
-    },
-    readText: (path: string) => {
-      const read = cli.readFile(path);
-      return read.ok ? read.text : undefined;
-    },
-    remove: () => {
-      throw new Error('env-check never writes the cache');
-    },
-  };
-  const entry = readEntry(store, contextKey);
   if (!entry || entry.status !== 'ok' || !entry.account || !/^\d{12}$/.test(entry.account)) return undefined;
   return { account: entry.account, checkedAt: entry.checkedAt };
 }

@@ -76,6 +76,39 @@ export function openCache(root: string): CacheStore {
   return { root, dir, writeAtomic, readText, remove: (path) => rmSync(path, { force: true }) };
 }
 
+/** A directory we may trust: exists, is no symlink, belongs to us. Never creates anything. */
+function trusted(dir: string): boolean {
+  try {
+    const st = lstatSync(dir);
+    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+    return st.isDirectory() && (uid === undefined || st.uid === uid);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cache for readers that must not write (env-check): undefined when the root is missing
+ * or not trusted; `dir` of an untrusted subdirectory throws, and writes always throw.
+ */
+export function openCacheReadOnly(root: string): CacheStore | undefined {
+  if (!trusted(root)) return undefined;
+  const refuse = (): never => {
+    throw new Error('this cache view is read-only');
+  };
+  return {
+    root,
+    dir: (name) => {
+      const sub = join(root, name);
+      if (!trusted(sub)) throw new UserError(`The cache directory ${sub} is not trusted.`);
+      return sub;
+    },
+    writeAtomic: refuse,
+    readText,
+    remove: refuse,
+  };
+}
+
 /** Write to a 0600 temp file in the same directory, then rename over the target. */
 export function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.${randomHex(4)}.tmp`;
