@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       list.map(
         (s) =>
           new Promise<void>((resolve) => {
-            const [cmd, ...args] = shellArgv(s, inits[s], s === 'fish' ? '__credguard_render' : '__credguard_precmd');
+            const [cmd, ...args] = shellArgv(s, inits[s], s === 'bash' ? '__credguard_precmd' : '__credguard_render');
             spawn(cmd!, args, { env: e, stdio: 'ignore' }).on('close', () => resolve());
           }),
       ),

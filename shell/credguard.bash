@@ -15,10 +15,11 @@
 #
 # The warm path runs no process: bash builtins read the state file that `credguard refresh`
 # writes (<cache>/prompt/<context>.state, key=value lines), compare epochs and format the
-# countdown. The file is parsed line by line and never sourced or eval'd; numbers are checked
-# to be digits before any arithmetic (bash arithmetic would evaluate `a[$(cmd)]`), control
-# characters are replaced by `?`, and the values only ever reach PS1 through a parameter
-# expansion, which bash does not expand again. When the state is missing or stale the hook
+# countdown. The file is parsed — its first line, the fast line, with one `read`; else line by
+# line — and never sourced or eval'd; numbers are checked to be digits before any arithmetic
+# (bash arithmetic would evaluate `a[$(cmd)]`), control characters are replaced by `?`, and
+# the values only ever reach PS1 through a parameter expansion, which bash does not expand
+# again. When the state is missing or stale the hook
 # starts `credguard refresh --quiet` in the background, detached and silent, at most once per
 # context every 30 seconds per shell, and renders what it has with a `?`.
 #
@@ -83,7 +84,7 @@ __credguard_launch() {
 __credguard_render() {
   # (v and f: expires and stale_after once read; guess: the label when the state has none)
   local now guess ctx state tag ctx_s='' label='' account='' region='' status='' refreshable='' v=0 f=0 end
-  local found=0 stale=1 tail='' level=normal head head_c='' head_z tail_c tail_z
+  local found=0 stale=1 tail='' level=normal head head_c
 
   now=${EPOCHSECONDS-}
   [[ -n $now ]] || printf -v now '%(%s)T' -1
@@ -112,14 +113,17 @@ __credguard_render() {
   # separator 0x1f. It is used when well-formed: first field `fast=1`, 10 fields, the last one
   # `end` (`read` drops one trailing separator; the other readers tolerate it for that reason).
   # Otherwise the key=value lines are read. Numbers must be 1-15 digits. (`read` fails without
-  # a final newline: in an `if` condition, errexit ignores that.)
+  # a final newline: in an `if` condition, errexit ignores that. Reading from fd 9 rather than
+  # stdin spares bash saving and restoring stdin around the redirection; a user's fd 9 is
+  # saved and restored the same way.)
   if [[ -f $state && -r $state ]]; then
-    if IFS=$'\x1f' read -r tag ctx_s label account region status v refreshable f end < "$state"
+    if IFS=$'\x1f' read -r -u 9 tag ctx_s label account region status v refreshable f end 9< "$state"
       [[ $tag == fast=1 && $end == end ]]; then
-      # shellcheck disable=SC2015 # the arithmetic assignment cannot fail
-      [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && v=$(( 10#$v )) || v=0
-      # shellcheck disable=SC2015
-      [[ -n $f && $f != *[!0-9]* && ${#f} -le 15 ]] && f=$(( 10#$f )) || f=0
+      if [[ -n $v && -n $f && $v$f != *[!0-9]* && ${#v} -le 15 && ${#f} -le 15 ]]; then
+        v=$(( 10#$v )) f=$(( 10#$f ))
+      else
+        __credguard_cold_numbers
+      fi
     else
       __credguard_cold_lines
     fi
@@ -144,7 +148,7 @@ __credguard_render() {
   if [[ -v AWS_REGION && ${AWS_REGION@a} == *x* && -n $AWS_REGION ]]; then region=$AWS_REGION
   elif [[ -v AWS_DEFAULT_REGION && ${AWS_DEFAULT_REGION@a} == *x* && -n $AWS_DEFAULT_REGION ]]; then region=$AWS_DEFAULT_REGION
   fi
-  if (( found )) && [[ $status == ok ]] && (( v == 0 || v > now )); then
+  if [[ $found$status == 1ok ]] && (( v == 0 || v > now )); then
     if (( v )); then
       v=$(( v - now ))
       if (( ! __credguard_show_countdown )); then :
@@ -169,24 +173,24 @@ __credguard_render() {
 
   # Colours: the level's (config variables __credguard_sgr_<level>, __credguard_zc_<level>);
   # for the head, the first class whose glob matches the label or the account.
+  # CREDGUARD_PROMPT_COLOR: the class colour while the level is normal, else the level's.
+  # (the level's colours: ${!tag} for the terminal, ${!end} for themes)
   tag=__credguard_sgr_$level end=__credguard_zc_$level
-  tail_c=${!tag} tail_z=${!end}
-  (( ${#__credguard_classes[@]} )) && __credguard_cold_classes
-  [[ -z $head_c ]] && head_c=$tail_c head_z=$tail_z
+  if (( ${#__credguard_classes[@]} )); then
+    __credguard_cold_classes
+  else
+    # shellcheck disable=SC2034 # LEVEL and COLOR are for the user's prompt and themes
+    head_c=${!tag} CREDGUARD_PROMPT_COLOR=${!end}
+  fi
 
-  # shellcheck disable=SC2034 # LEVEL and COLOR are for the user's prompt and themes
-  CREDGUARD_PROMPT_TEXT=$head${tail:+ $tail} CREDGUARD_PROMPT_LEVEL=$level
-  [[ $level == normal ]] || head_z=$tail_z
   # shellcheck disable=SC2034
-  CREDGUARD_PROMPT_COLOR=$head_z
+  CREDGUARD_PROMPT_TEXT=$head${tail:+ $tail} CREDGUARD_PROMPT_LEVEL=$level
   if [[ $__credguard_plain == 1 || ( -v NO_COLOR && ${NO_COLOR@a} == *x* && -n $NO_COLOR ) ]]; then
     CREDGUARD_PROMPT=$CREDGUARD_PROMPT_TEXT
-  elif [[ -z $tail ]]; then
-    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head$'\001\e[39m\002'
-  elif [[ $tail_c == "$head_c" ]]; then
-    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head' '$tail$'\001\e[39m\002'
+  elif [[ ${!tag} == "$head_c" || -z $tail ]]; then
+    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head${tail:+ $tail}$'\001\e[39m\002'
   else
-    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head$' \001\e['$tail_c$'m\002'$tail$'\001\e[39m\002'
+    CREDGUARD_PROMPT=$'\001\e['$head_c$'m\002'$head$' \001\e['${!tag}$'m\002'$tail$'\001\e[39m\002'
   fi
   return 0
 }
@@ -279,17 +283,30 @@ __credguard_cold_scrub() {
   label=${label//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?} region=${region//[[:cntrl:]]/?}
 }
 
-# The first class (glob with only * and ? active) matching the label or the account.
+# Head colour (head_c) and CREDGUARD_PROMPT_COLOR: the first class (glob with only * and ?
+# active) matching the label or the account, else the level's colour (${!tag}, ${!end}).
 __credguard_cold_classes() {
-  local i pat
+  local i pat head_z=${!end}
+  head_c=${!tag}
   for (( i = 0; i + 2 < ${#__credguard_classes[@]}; i += 3 )); do
     pat=${__credguard_classes[i]}
     # shellcheck disable=SC2053 # the right-hand side is a pattern on purpose
     if [[ $label == $pat || $account == $pat ]]; then
       head_c=${__credguard_classes[i+1]} head_z=${__credguard_classes[i+2]}
-      return 0
+      break
     fi
   done
+  [[ $level == normal ]] || head_z=${!end}
+  # shellcheck disable=SC2034
+  CREDGUARD_PROMPT_COLOR=$head_z
+}
+
+# Expires (v) and stale_after (f) from the fast line when either is not 1-15 digits: 0.
+__credguard_cold_numbers() {
+  # shellcheck disable=SC2015 # the arithmetic assignment cannot fail
+  [[ -n $v && $v != *[!0-9]* && ${#v} -le 15 ]] && v=$(( 10#$v )) || v=0
+  # shellcheck disable=SC2015
+  [[ -n $f && $f != *[!0-9]* && ${#f} -le 15 ]] && f=$(( 10#$f )) || f=0
 }
 
 # PROMPT_COMMAND hook: render, keep $? for whatever runs after it, and (opt-in) make sure

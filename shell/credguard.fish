@@ -14,10 +14,11 @@
 #
 # The warm path runs no process: fish builtins only (`read`, `string`, `math`, `test`, `path`).
 # fish has no builtin clock, but `path mtime --relative` is "now minus the file's mtime", so
-# now = mtime + relative for any file; we use "/". The state file is parsed line by line, never
-# sourced or eval'd; numbers are checked to be digits; control characters become `?`. When the
-# state is missing or stale the handler starts `credguard refresh --quiet` in the background
-# and disowns it, at most once per context every 30 seconds per shell.
+# now = mtime + relative for any file; we use "/". The state file is parsed (its first line,
+# the fast line, with one `read -d \x1f`; else line by line), never sourced or eval'd; numbers
+# are checked to be digits; control characters become `?`. When the state is missing or stale
+# the handler starts `credguard refresh --quiet` in the background and disowns it, at most once
+# per context every 30 seconds per shell.
 #
 # The rules mirror src/prompt/render.ts and src/prompt/state-file.ts; the test suite checks
 # that this file and `credguard prompt --shell fish` print the same bytes.
@@ -86,9 +87,6 @@ end
 
 # Compute the segment into the CREDGUARD_PROMPT* variables. Builtins only.
 function __credguard_render
-    set -l t (path mtime / ; path mtime --relative /)
-    set -l now (math $t[1] + $t[2])
-
     # Context name = src/core/state.ts promptContextName.
     # (exported variables only: `set -qx NAME; and set x "$NAME"` — a function returning the
     # value would cost a command substitution each)
@@ -180,17 +178,33 @@ function __credguard_render
         test "$s_context" = "$ctx"; and set found 1
     end
 
+    # The clock: now = mtime(/) + (now - mtime(/)). A command substitution costs ~50 µs even
+    # for builtins, so one `math` substitution also computes the countdown's numbers: seconds
+    # left, their floor / 60, / 3600, / 86400, and floor(left / 60) % 60.
+    set -l t (path mtime / ; path mtime --relative /)
+    set -l left "($s_expires - $t[1] - $t[2])"
+    set -l n (math $t[1] + $t[2]; math $left; math "floor($left / 60)"; math "floor($left / 3600)"; math "floor($left / 60) % 60"; math "floor($left / 86400)")
+    set -l now $n[1]
+
     # Stale: missing, past stale_after, or an AWS file changed after the state was written.
+    # One `path mtime` for the state and every watched file (it skips missing ones): the
+    # state's own mtime comes first.
     if test $found = 1 -a -n "$s_stale_after"; and test $now -lt $s_stale_after
         set stale 0
-        set -l smtime (path mtime $state)
         set -l cfg $HOME/.aws/config
         set -qx AWS_CONFIG_FILE; and test -n "$AWS_CONFIG_FILE"; and set cfg "$AWS_CONFIG_FILE"
         set -l cred $HOME/.aws/credentials
         set -qx AWS_SHARED_CREDENTIALS_FILE; and test -n "$AWS_SHARED_CREDENTIALS_FILE"; and set cred "$AWS_SHARED_CREDENTIALS_FILE"
-        for f in (string replace -r '^~/' "$HOME/" -- $cfg $cred) $HOME/.aws/sso/cache/*.json
-            set -l m (path mtime -- $f 2>/dev/null)
-            if test -n "$m"; and test $m -gt $smtime
+        if string match -q '~/*' -- $cfg $cred
+            set -l both (string replace -r '^~/' "$HOME/" -- $cfg $cred)
+            set cfg $both[1]
+            set cred $both[2]
+        end
+        # (`set` keeps an unmatched glob as nothing; as a command argument it would be an error)
+        set -l files $HOME/.aws/sso/cache/*.json
+        set -l m (path mtime -- $state $cfg $cred $files 2>/dev/null)
+        for x in $m[2..]
+            if test $x -gt $m[1]
                 set stale 1
                 break
             end
@@ -227,7 +241,7 @@ function __credguard_render
             case ok
                 set level normal
                 if test $s_expires -gt 0
-                    set -l i (math $s_expires - $now)
+                    set -l i $n[2]
                     if test $i -le 0
                         set s_status expired
                     else
@@ -235,13 +249,13 @@ function __credguard_render
                             if test $i -lt 60
                                 set tail {$i}s
                             else if test $i -lt 3600
-                                set tail (math "floor($i / 60)")m
+                                set tail {$n[3]}m
                             else if test $i -lt 172800
-                                set -l hm (math "floor($i / 3600)"; math "floor($i / 60) % 60")
-                                test $hm[2] -lt 10; and set hm[2] 0$hm[2]
-                                set tail {$hm[1]}h{$hm[2]}m
+                                set -l mm $n[5]
+                                test $mm -lt 10; and set mm 0$mm
+                                set tail {$n[4]}h{$mm}m
                             else
-                                set tail (math "floor($i / 86400)")d
+                                set tail {$n[6]}d
                             end
                         end
                         if test $i -le $__credguard_danger
@@ -316,7 +330,8 @@ function __credguard_render
     set -l head_c $tail_c
     set -l head_z $tail_z
     set -l i 1
-    while set -q __credguard_classes[(math $i + 2)]
+    # (`set -q …[3]` first: no command substitution when there are no classes)
+    while set -q __credguard_classes[3]; and set -q __credguard_classes[(math $i + 2)]
         if string match -qr -- $__credguard_classes[$i] "$label"; or string match -qr -- $__credguard_classes[$i] "$account"
             set head_c $__credguard_classes[(math $i + 1)]
             set head_z $__credguard_classes[(math $i + 2)]

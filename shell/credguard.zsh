@@ -7,7 +7,7 @@
 # (a position turns on prompt_subst: the prompt references ${CREDGUARD_PROMPT}, it never
 # contains its text, so nothing in it is expanded twice).
 #
-# A precmd hook (add-zsh-hook) sets before each prompt
+# A precmd hook (add-zsh-hook: __credguard_render) sets before each prompt
 #   CREDGUARD_PROMPT        the segment, colours wrapped in %{…%}, `%` doubled
 #   CREDGUARD_PROMPT_TEXT   the same without colour and without `%` escaping
 #   CREDGUARD_PROMPT_LEVEL  normal | warn | danger | expired | unknown | hidden
@@ -15,11 +15,12 @@
 #                           `p10k segment -f` (see the README's powerlevel10k recipe)
 # and `credguard_prompt` prints $CREDGUARD_PROMPT.
 #
-# The warm path runs no process: zsh builtins (zsh/datetime's $EPOCHSECONDS, `read`, `[[ -nt ]]`)
-# read the state file `credguard refresh` writes, compare epochs and format the countdown. The
-# file is parsed line by line, never sourced or eval'd; numbers are checked to be digits before
-# any arithmetic; control characters become `?`; `%` is doubled so no value can inject prompt
-# escapes. When the state is missing or stale the hook starts `credguard refresh --quiet` with
+# The warm path runs no process: zsh builtins (zsh/datetime's $EPOCHSECONDS, zsh/system's
+# `sysread`, `[[ -nt ]]`) read the state file `credguard refresh` writes, compare epochs and
+# format the countdown. The file is parsed (its first line, the fast line, split in one
+# expansion; else line by line), never sourced or eval'd; numbers are checked to be digits
+# before any arithmetic; control characters become `?`; `%` is doubled so no value can inject
+# prompt escapes. When the state is missing or stale the hook starts `credguard refresh --quiet` with
 # `&!` (detached, no job message), at most once per context every 30 seconds per shell.
 #
 # The rules mirror src/prompt/render.ts and src/prompt/state-file.ts; the test suite checks
@@ -84,17 +85,14 @@ __credguard_render() {
   local bang=0
   [[ -o promptbang ]] && bang=1
   emulate -L zsh
-  local now key profile ctx dir state line v f
-  local -i n=0 found=0 stale=1 i
-  local s_context='' s_label='' s_account='' s_region='' s_status='' s_refreshable='' s_stale_after=''
-  local -i s_expires=0
-  local label='' account='' region='' tail='' level head head_c='' head_z='' tail_c tail_z pat out
+  local now key='' profile='' ctx dir state line v f n=0 found=0 stale=1 i s_expires=0 s_context='' s_label='' \
+    s_account='' s_region='' s_status='' s_refreshable='' s_stale_after='' label='' account='' region='' tail='' \
+    level head head_c='' head_z='' tail_c tail_z pat out
 
   now=$EPOCHSECONDS
 
   # Context name = src/core/state.ts promptContextName.
   # Exported variables only: ${(t)X} contains "export" (inline: a function call costs more).
-  key='' profile=''
   [[ ${(t)AWS_ACCESS_KEY_ID} == *export* ]] && key=$AWS_ACCESS_KEY_ID
   if [[ -n $key ]]; then
     ctx=env-$key
@@ -131,8 +129,7 @@ __credguard_render() {
         while (( n++ < 64 )) && { IFS= read -r line || [[ -n $line ]] }; do v+=$line$'\n'; done < $state
       fi
     fi
-    line=${v%%$'\n'*}
-    local -a fields=("${(@ps:\x1f:)line}")
+    local -a fields=("${(@ps:\x1f:)${v%%$'\n'*}}")
     if [[ $fields[1] == fast=1 && $fields[10] == end ]] && (( $#fields == 10 || $#fields == 11 && $#fields[11] == 0 )); then
       s_context=$fields[2] s_label=$fields[3] s_account=$fields[4] s_region=$fields[5] s_status=$fields[6] s_refreshable=$fields[8]
       v=$fields[7] f=$fields[9]
@@ -159,16 +156,13 @@ __credguard_render() {
 
   # Stale: missing, past stale_after, or an AWS file changed after the state was written.
   if (( found )) && [[ -n $s_stale_after ]] && (( now < s_stale_after )); then
-    stale=0
-    f=''; [[ ${(t)AWS_CONFIG_FILE} == *export* ]] && f=$AWS_CONFIG_FILE
-    f=${f:-$HOME/.aws/config}
-    [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
-    [[ $f -nt $state ]] && stale=1
-    f=''; [[ ${(t)AWS_SHARED_CREDENTIALS_FILE} == *export* ]] && f=$AWS_SHARED_CREDENTIALS_FILE
-    f=${f:-$HOME/.aws/credentials}
-    [[ $f == '~/'* ]] && f=$HOME/${f#'~/'}
-    [[ $f -nt $state ]] && stale=1
-    if (( ! stale )) && [[ -d $HOME/.aws/sso/cache ]]; then
+    stale=0 f=$HOME/.aws/config v=$HOME/.aws/credentials
+    # (a leading "~/" is expanded, like the AWS tools do)
+    [[ ${(t)AWS_CONFIG_FILE} == *export* && -n $AWS_CONFIG_FILE ]] && f=${AWS_CONFIG_FILE/#\~\//$HOME/}
+    [[ ${(t)AWS_SHARED_CREDENTIALS_FILE} == *export* && -n $AWS_SHARED_CREDENTIALS_FILE ]] && v=${AWS_SHARED_CREDENTIALS_FILE/#\~\//$HOME/}
+    if [[ $f -nt $state || $v -nt $state ]]; then
+      stale=1
+    elif [[ -d $HOME/.aws/sso/cache ]]; then
       for f in $HOME/.aws/sso/cache/*.json(N); do
         [[ $f -nt $state ]] && { stale=1; break }
       done
@@ -278,15 +272,23 @@ __credguard_render() {
   return 0
 }
 
-# precmd hook: render, and (opt-in) make sure PROMPT/RPROMPT reference the segment — re-added
-# if a theme rewrote them. Returns the status it was called with.
-__credguard_precmd() {
-  local ret=$?
-  __credguard_render
+# Opt-in placement (a precmd hook when a position is set): make sure PROMPT/RPROMPT reference
+# the segment — re-added if a theme rewrote them.
+__credguard_place() {
   case $__credguard_position in
     (left) [[ $PROMPT == *'${CREDGUARD_PROMPT'* ]] || PROMPT='${CREDGUARD_PROMPT:+$CREDGUARD_PROMPT }'$PROMPT ;;
     (right) [[ $RPROMPT == *'${CREDGUARD_PROMPT'* ]] || RPROMPT='${CREDGUARD_PROMPT}'${RPROMPT:+ $RPROMPT} ;;
   esac
+  return 0
+}
+
+# Render and place in one call, returning the status it was called with (for wrappers that
+# call it; the installed hooks are __credguard_render and __credguard_place — zsh restores $?
+# after precmd functions itself, and each function call costs ~10 µs).
+__credguard_precmd() {
+  local ret=$?
+  __credguard_render
+  __credguard_place
   return ret
 }
 
@@ -296,6 +298,9 @@ credguard_prompt() {
 }
 
 [[ $__credguard_position == (left|right) ]] && setopt prompt_subst
-# add-zsh-hook adds a function once, however often this file is sourced.
+# add-zsh-hook adds a function once, however often this file is sourced (and drops the single
+# __credguard_precmd hook an earlier version installed).
 autoload -Uz add-zsh-hook
-add-zsh-hook precmd __credguard_precmd
+add-zsh-hook -d precmd __credguard_precmd
+add-zsh-hook precmd __credguard_render
+[[ $__credguard_position == (left|right) ]] && add-zsh-hook precmd __credguard_place

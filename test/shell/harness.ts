@@ -232,7 +232,8 @@ export function renderLoop(shell: Shell, n: number): string {
     case 'bash':
       return `for ((i = 0; i < ${n}; i++)); do __credguard_precmd; done`;
     case 'zsh':
-      return `for ((i = 0; i < ${n}; i++)); do __credguard_precmd; done`;
+      // zsh's precmd hook is __credguard_render itself (zsh restores $? after precmd functions)
+      return `for ((i = 0; i < ${n}; i++)); do __credguard_render; done`;
     case 'fish':
       return `for i in (string split ' ' (string repeat -n ${n} 'x '))[1..${n}]; __credguard_render; end`;
   }

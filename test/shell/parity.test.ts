@@ -233,6 +233,19 @@ const CASES: Case[] = [
     text: `☁ $(touch PWNED/a)\`touch PWNED/b\`%F{red}%{x%}#[fg=red]\\e[31m?]0;title??31m!!  a[$(touch PWNED/c)]  $HOME \${HOME} %~ \\w ?`,
   },
   {
+    name: 'fast line without a final newline',
+    env: { AWS_PROFILE: 'prod' },
+    setup: (sb) => writeState(sb, { context: 'profile-prod', raw: fast(['profile-prod', 'p', '', 'eu-north-1', 'invalid', '', '0', '99999999999']) }),
+    text: '☁ p eu-north-1 ✗ invalid',
+  },
+  {
+    name: 'fast line longer than 8 KiB (zsh reads past its first sysread)',
+    env: { AWS_PROFILE: 'prod' },
+    setup: (sb) =>
+      writeState(sb, { context: 'profile-prod', raw: fast(['profile-prod', `${'é'.repeat(3000)}x${'y'.repeat(3000)}`, '', '', 'ok', '', '0', '99999999999']) + '\nlabel=slow\n' }),
+    text: `☁ ${'é'.repeat(3000)}x${'y'.repeat(3000)}`,
+  },
+  {
     name: 'fast line: leading zeros are decimal, 15 digits accepted',
     env: { AWS_PROFILE: 'prod' },
     setup: (sb, now) => writeState(sb, { context: 'profile-prod', raw: fast(['profile-prod', 'p', '', '', 'ok', `0${now + 5 * M + 30}`, '0', '099999999999999']) + '\n' }),
