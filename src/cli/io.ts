@@ -1,5 +1,5 @@
 // What a command module receives: the injected Context plus its output streams.
-import { fstatSync, statSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { processContext, type Context } from '../core/context.js';
 import { decideColor, terminalSafe } from '../core/ui.js';
 
@@ -30,15 +30,39 @@ export function isTerminal(fd: number): boolean {
   }
 }
 
+/**
+ * Write straight to the file descriptor: the first touch of process.stdout builds Node's stream
+ * stack (~4 ms), which a one-line answer does not need. Blocking and ordered, as process.stdout
+ * is on Linux; a non-blocking pipe that is full is waited on; a closed pipe (`| head`) ends
+ * the output quietly.
+ */
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        continue;
+      }
+      if (code === 'EPIPE') return;
+      throw err;
+    }
+  }
+}
+
 export function processCli(): Cli {
   let tty: boolean | undefined;
   let color: boolean | undefined;
   const line = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
   return {
     ...processContext(process.env),
-    out: (text) => void process.stdout.write(line(terminalSafe(text))),
-    outRaw: (text) => void process.stdout.write(line(text)),
-    err: (text) => void process.stderr.write(line(terminalSafe(text))),
+    out: (text) => writeAll(1, line(terminalSafe(text))),
+    outRaw: (text) => writeAll(1, line(text)),
+    err: (text) => writeAll(2, line(terminalSafe(text))),
     get stdoutIsTTY() {
       tty ??= isTerminal(1);
       return tty;
