@@ -12,7 +12,7 @@ import { KEYS } from '../helpers/fakectx.js';
 
 const homes: string[] = [];
 const staticIni = (name: string, k: { id: string; secret: string }) => `[${name}]\naws_access_key_id = ${k.id}\naws_secret_access_key = ${k.secret}\n`;
-const PRELOAD = new URL('./trace-loads.mjs', import.meta.url).pathname;
+const PRELOAD = new URL('../helpers/trace-loads.mjs', import.meta.url).pathname;
 
 describe('check and exec', () => {
   let stub: StsStub;

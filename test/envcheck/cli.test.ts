@@ -131,7 +131,7 @@ describe('credguard env-check', () => {
   test('loads neither the AWS SDK nor the HCL parser, and makes no network connection', () => {
     const h = home();
     const trace = join(h, 'trace.txt');
-    const preload = new URL('./trace-loads.mjs', import.meta.url).pathname;
+    const preload = new URL('../helpers/trace-loads.mjs', import.meta.url).pathname;
     const scenarios: Array<[Record<string, string>, string[]]> = [
       [{ AWS_PROFILE: 'prod' }, []],
       [{ ...STALE, AWS_SESSION_TOKEN: 'tok' }, ['--profile', 'prod', '--account', '123456789012', '--region', 'us-east-1', '--fix', '--shell', 'bash']],

@@ -10,14 +10,15 @@ import { BIN } from '../helpers/cli.js';
 import { needs } from '../helpers/integration.js';
 import { CLEAN_PROVIDER, LEAKING_PROVIDER, git, gitEnv, initRepo, tempDir } from './helpers.js';
 
-const PRELOAD = new URL('./trace-preload.mjs', import.meta.url).pathname;
+const PRELOAD = new URL('../helpers/trace-loads.mjs', import.meta.url).pathname;
 const HEAVY = /@aws-sdk\/|@smithy\/|hcl2-json-parser|cosmiconfig/;
 
 function loadedModules(cwd: string, args: string[]): { code: number; loaded: string[] } {
   const trace = join(cwd, '..', 'trace.txt');
   rmSync(trace, { force: true });
-  const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, 'scan', ...args], { cwd, env: gitEnv({ CREDGUARD_SCAN_TRACE: trace }), encoding: 'utf8' });
-  return { code: r.status ?? -1, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, 'scan', ...args], { cwd, env: gitEnv({ CREDGUARD_TEST_TRACE_OUT: trace }), encoding: 'utf8' });
+  // Lines are `esm <url>` or `cjs <path>`: keep the module name only.
+  return { code: r.status ?? -1, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(/^(esm|cjs) /, '')) };
 }
 
 test('scan --staged loads no AWS SDK, no hcl2-json-parser, no cosmiconfig', { skip: needs('git') }, () => {
