@@ -20,7 +20,8 @@ const BIN = join(ROOT, 'bin', 'credguard.js');
 const RUNS = Math.max(3, Number(process.env['BENCH_RUNS']) || 20);
 const DOCTOR_RUNS = 5;
 // Fake keys of the right shape — never real credentials.
-const KEY = { id: 'AKIAY7QZ3M4NB2XK5TRW', secret: 'q8Hf3kLm9ZxV2bN7cR1tY6uI0oP4aS5dG8hJ2kLm' };
+// The AWS documentation's example keys: right shape, never valid.
+const KEY = { id: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 function nodeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', CREDGUARD_CACHE_DIR: join(home, '.cache'), ...extra };

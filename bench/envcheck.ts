@@ -19,8 +19,9 @@ const WARMUP = 3;
 const TARGET = 1.3;
 
 // Fake keys of the right shape — never real credentials.
-const KEY_A = { id: 'AKIAY7QZ3M4NB2XK5TRW', secret: 'q8Hf3kLm9ZxV2bN7cR1tY6uI0oP4aS5dG8hJ2kLm' };
-const KEY_B = { id: 'AKIAZ4RT6WQ2MN3BX7LP', secret: 'Pq2Wm7Xn4Bz9Ck3Lv8Dr5Ts1Fy6Hu0Jg2Ke9Mb4N' };
+// The AWS documentation's two example key pairs: right shape, never valid.
+const KEY_A = { id: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const KEY_B = { id: 'AKIAI44QH8DHBEXAMPLE', secret: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' };
 
 interface Case {
   name: string;

@@ -1,6 +1,6 @@
 // Secrets never reach output: every value shown passes through one of these.
 
-/** `AKIAY7QZ3M4NB2XK5TRW` -> `AKIA…5TRW`. Short values are hidden entirely. */
+/** `AKIAIOSFODNN7EXAMPLE` -> `AKIA…MPLE`. Short values are hidden entirely. */
 export function maskKeyId(value: string): string {
   const v = value.trim();
   if (v.length < 12) return '…';
