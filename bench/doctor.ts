@@ -8,26 +8,23 @@
 // user+sys CPU from /usr/bin/time. NODE_EXTRA_CA_CERTS is unset for every timed Node process:
 // where it is set, Node reads the whole CA bundle at start-up (~90 ms on the machine this was
 // written on), which would swamp what is measured.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startStsStub } from '../test/helpers/sts-stub.js';
+import { BIN, cpuMs, median, nodeEnv as cleanEnv, requireBuild, wallMs } from './lib/measure.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'credguard.js');
+/** Each run gets its own cache under the bench home. */
+function nodeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return cleanEnv(home, { CREDGUARD_CACHE_DIR: join(home, '.cache'), ...extra });
+}
+
 const RUNS = Math.max(3, Number(process.env['BENCH_RUNS']) || 20);
 const DOCTOR_RUNS = 5;
 // Fake keys of the right shape — never real credentials.
 // The AWS documentation's example keys: right shape, never valid.
 const KEY = { id: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-
-function nodeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', CREDGUARD_CACHE_DIR: join(home, '.cache'), ...extra };
-  delete env['NODE_EXTRA_CA_CERTS'];
-  return env;
-}
 
 function timeAsync(argv: string[], env: Record<string, string>, cwd: string): Promise<{ ms: number; code: number }> {
   return new Promise((resolve) => {
@@ -37,31 +34,8 @@ function timeAsync(argv: string[], env: Record<string, string>, cwd: string): Pr
   });
 }
 
-function timeSync(argv: string[], env: Record<string, string>, cwd: string): number {
-  const t0 = process.hrtime.bigint();
-  spawnSync(argv[0] ?? '', argv.slice(1), { env, cwd, stdio: 'ignore' });
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-function cpuMs(argv: string[], env: Record<string, string>, cwd: string): number | undefined {
-  if (!existsSync('/usr/bin/time')) return undefined;
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { env, cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr ?? '');
-  return m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    console.error('dist/ is missing: run `npx tsc -p .` (or `npm run bench`, which builds) first.');
-    process.exitCode = 1;
-    return;
-  }
+  requireBuild();
   const stub = await startStsStub({ ok: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/bench' } });
   const hung = await startStsStub({ hang: true });
   const home = mkdtempSync(join(tmpdir(), 'credguard-bench-doctor-'));
@@ -98,9 +72,9 @@ async function main(): Promise<void> {
     ];
     const wall = cases.map(() => [] as number[]);
     const cpu = cases.map(() => [] as number[]);
-    for (let i = 0; i < 3; i++) for (const c of cases) timeSync(c.argv, env, project);
+    for (let i = 0; i < 3; i++) for (const c of cases) wallMs(c.argv, env, project);
     for (let i = 0; i < RUNS; i++) {
-      cases.forEach((c, k) => wall[k]?.push(timeSync(c.argv, env, project)));
+      cases.forEach((c, k) => wall[k]?.push(wallMs(c.argv, env, project)));
       cases.forEach((c, k) => {
         const ms = cpuMs(c.argv, env, project);
         if (ms !== undefined) cpu[k]?.push(ms);

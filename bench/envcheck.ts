@@ -6,14 +6,11 @@
 // steadier than wall time on a busy machine). NODE_EXTRA_CA_CERTS is unset for every Node
 // process timed: where it is set, Node reads the whole CA bundle at startup (~90 ms on the
 // machine this was written on), which would swamp what is measured here.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, cpuMs, median, nodeEnv, requireBuild, wallMs } from './lib/measure.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'credguard.js');
 const RUNS = Math.max(3, Number(process.env['BENCH_RUNS']) || 30);
 const WARMUP = 3;
 const TARGET = 1.3;
@@ -47,40 +44,8 @@ function setup(): { home: string; project: string } {
   return { home, project };
 }
 
-function nodeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ...extra };
-  delete env['NODE_EXTRA_CA_CERTS'];
-  return env;
-}
-
-function wallMs(c: Case): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(c.argv[0] ?? '', c.argv.slice(1), { env: c.env, cwd: c.cwd, stdio: 'ignore' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.error) throw r.error;
-  return ms;
-}
-
-const TIME = '/usr/bin/time';
-function cpuMs(c: Case): number | undefined {
-  if (!existsSync(TIME)) return undefined;
-  const r = spawnSync(TIME, ['-f', '%U %S', ...c.argv], { env: c.env, cwd: c.cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr ?? '');
-  return m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 function main(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    console.error('dist/ is missing: run `npx tsc -p .` (or `npm run bench`, which builds) first.');
-    process.exitCode = 1;
-    return;
-  }
+  requireBuild();
   const { home, project } = setup();
   try {
     const node = process.execPath;
@@ -98,11 +63,11 @@ function main(): void {
     ];
     const wall = cases.map(() => [] as number[]);
     const cpu = cases.map(() => [] as number[]);
-    for (let i = 0; i < WARMUP; i++) for (const c of cases) wallMs(c);
+    for (let i = 0; i < WARMUP; i++) for (const c of cases) wallMs(c.argv, c.env, c.cwd);
     for (let i = 0; i < RUNS; i++) {
-      cases.forEach((c, k) => wall[k]?.push(wallMs(c)));
+      cases.forEach((c, k) => wall[k]?.push(wallMs(c.argv, c.env, c.cwd)));
       cases.forEach((c, k) => {
-        const ms = cpuMs(c);
+        const ms = cpuMs(c.argv, c.env, c.cwd);
         if (ms !== undefined) cpu[k]?.push(ms);
       });
     }

@@ -11,10 +11,9 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, ROOT, requireBuild } from './lib/measure.js';
+import { hasCommand } from '../test/helpers/integration.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'credguard.js');
 const SECRETLINT = join(ROOT, 'node_modules', '.bin', 'secretlint');
 
 const FILES = 1000;
@@ -222,14 +221,10 @@ function git(cwd: string, ...args: string[]): void {
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 }
 
-function has(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
 // ---------------------------------------------------------------- main
 
 function main(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p .` first.');
+  requireBuild();
   const dir = mkdtempSync(join(tmpdir(), 'credguard-bench-'));
   try {
     const { bytes, files } = generateTree(dir);
@@ -239,7 +234,7 @@ function main(): void {
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'tree');
-    const gitSecrets = has('git-secrets');
+    const gitSecrets = hasCommand('git-secrets');
     if (gitSecrets) git(dir, 'secrets', '--register-aws');
 
     // the 3-file commit: two edited files and a new one, staged

@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 import { getIdentity } from '../core/identity.js';
 import type { Cli } from './io.js';
-import { loadSettings, resolveHere } from './shared.js';
+import { loadSettings } from './shared.js';
+import { resolveCredentials } from '../core/resolve.js';
 
 const HELP = `Usage: credguard refresh [--quiet] [--profile P]
 
@@ -36,7 +37,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     return 0;
   }
   const { settings } = await loadSettings(cli);
-  const r = await resolveHere(cli, values.profile ? { profile: values.profile } : {});
+  const r = await resolveCredentials(cli, values.profile ? { profile: values.profile } : {});
   const { entry } = await getIdentity(cli, r, { settings, force: true, coalesceMs: COALESCE_MS });
   if (!values.quiet) {
     const what = r.profile ? `profile ${r.profile}` : r.source;

@@ -2,10 +2,11 @@
 import { parseArgs } from 'node:util';
 import { getIdentity, type IdentityEntry } from '../core/identity.js';
 import type { Resolution } from '../core/resolve.js';
-import { formatCountdown, kleur } from '../core/ui.js';
+import { formatCountdown, kleur, renderFinding } from '../core/ui.js';
 import { KEY_PREFIXES } from '../core/keys.js';
 import type { Cli } from './io.js';
-import { loadSettings, renderFinding, resolveHere } from './shared.js';
+import { loadSettings } from './shared.js';
+import { resolveCredentials } from '../core/resolve.js';
 
 const HELP = `Usage: credguard whoami [--json] [--refresh] [--profile P]
 
@@ -39,7 +40,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     return 0;
   }
   const { settings } = await loadSettings(cli);
-  const r = await resolveHere(cli, values.profile ? { profile: values.profile } : {});
+  const r = await resolveCredentials(cli, values.profile ? { profile: values.profile } : {});
   const { entry, fromCache } = await getIdentity(cli, r, { settings, force: values.refresh });
   if (values.json) cli.out(JSON.stringify(whoamiJson(r, entry, fromCache, cli.now()), null, 2));
   else cli.out(whoamiText(r, entry, fromCache, cli.now()));

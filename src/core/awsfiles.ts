@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import { cacheDir, openCache } from './cache.js';
-import { fnv1a } from './hash.js';
+import { fnv96 } from './hash.js';
 import { expandHome } from './context.js';
 import type { Finding } from './causes.js';
 
@@ -127,7 +127,7 @@ function keepKeyId(value: string): string {
 }
 
 function parseCacheKey(configPath: string, configText: string, credentialsPath: string, credentialsText: string): string {
-  return fnv1a(`${configPath}\u0000${configText}\u0000${credentialsPath}\u0000${credentialsText}`) + fnv1a(`${credentialsText}\u0001${configText}`);
+  return fnv96(`${configPath}\u0000${configText}\u0000${credentialsPath}\u0000${credentialsText}`);
 }
 
 function shapeOf(value: string): string {

@@ -31,3 +31,8 @@ export function fnv1a(text: string): string {
   }
   return (h >>> 0).toString(16).padStart(8, '0');
 }
+
+/** Three FNV-1a passes: a 96-bit fingerprint for cache file names (not a security boundary). */
+export function fnv96(text: string): string {
+  return fnv1a(text) + fnv1a(`${text}\u0001`) + fnv1a(`\u0002${text}`);
+}

@@ -3,7 +3,7 @@
 // stored masked and the file is named by a hash of the context key.
 import { join } from 'node:path';
 import type { Context } from './context.js';
-import { fnv1a } from './hash.js';
+import { fnv96 } from './hash.js';
 import type { Resolution } from './resolve.js';
 import { cacheDir, openCache, tryLock, type CacheStore } from './cache.js';
 import { callerIdentity, type IdentityResult, type StaticCredentials } from './sts.js';
@@ -82,7 +82,7 @@ export interface IdentityOutcome {
 export function entryPath(store: CacheStore, contextKey: string): string {
   // A 96-bit FNV fingerprint, not SHA-256: loading node:crypto would cost env-check and the
   // prompt's refresh more than everything else they do, and a file name is no secret boundary.
-  const name = fnv1a(contextKey) + fnv1a(`${contextKey}\u0001`) + fnv1a(`\u0002${contextKey}`);
+  const name = fnv96(contextKey);
   return join(store.dir('identity'), `${name}.json`);
 }
 
@@ -159,7 +159,7 @@ export async function getIdentity(ctx: Context, r: Resolution, opts: IdentityOpt
  */
 export function lockName(r: Resolution): string {
   if (r.fromEnvironment && r.promptContext.length <= MAX_STATE_NAME) return r.promptContext;
-  return `ctx-${fnv1a(r.contextKey)}${fnv1a(`${r.contextKey}\u0001`)}`;
+  return `ctx-${fnv96(r.contextKey)}`;
 }
 
 /** Longer context names (a 300-character AWS_PROFILE) get no prompt state: file names have limits. */

@@ -1,5 +1,6 @@
 // Terminal output helpers. Colour is decided once by the CLI (NO_COLOR, FORCE_COLOR, TTY).
 import kleur from 'kleur';
+import type { Finding } from './causes.js';
 
 export { kleur };
 
@@ -45,4 +46,18 @@ export function formatCountdown(seconds: number): string {
  */
 export function terminalSafe(text: string): string {
   return text.replace(/\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f]/g, '?');
+}
+
+const SEVERITY_MARK: Record<Finding['severity'], () => string> = {
+  error: () => kleur.red('✗'),
+  warn: () => kleur.yellow('!'),
+  info: () => kleur.dim('i'),
+};
+
+/** A finding for humans, the same in whoami, env-check and doctor: mark, message, evidence, fix. */
+export function renderFinding(f: Finding, prefix = ''): string {
+  const lines = [`${SEVERITY_MARK[f.severity]()} ${prefix}${f.message} ${kleur.dim(`[${f.cause}]`)}`];
+  if (f.evidence) lines.push(`    evidence: ${f.evidence}`);
+  if (f.fix) lines.push(`    fix:      ${kleur.cyan(f.fix)}`);
+  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 // doctor's output: the checklist table per target, then findings with fixes; or JSON (schema in
 // the README, `version: 1`).
-import { formatCountdown, kleur } from '../core/ui.js';
+import { formatCountdown, kleur, renderFinding } from '../core/ui.js';
 import type { DoctorReport } from './run.js';
 import { sourceLabel } from './checks/identity.js';
 import { CHECK_ORDER, type CheckStatus, type DoctorFinding, type TargetRun } from './types.js';
@@ -41,7 +41,7 @@ export function formatText(report: DoctorReport, opts: { verbose: boolean; now: 
     lines.push(kleur.green('✓ No problems found: Terraform should authenticate.'));
   } else {
     lines.push(kleur.bold(`Findings (${shown.length})`));
-    for (const f of shown) lines.push(renderFinding(f, report.runs.length > 1));
+    for (const f of shown) lines.push(renderFinding(f, report.runs.length > 1 ? kleur.dim(`[${f.target}] `) : ""));
   }
   return lines.join('\n');
 }
@@ -53,14 +53,6 @@ function header(run: TargetRun, now: number): string {
   const who = run.entry?.status === 'ok' ? ` → ${run.assumed?.arn ?? run.entry.arn ?? ''}` : '';
   const exp = run.r.expiry ? `, expires in ${formatCountdown((run.r.expiry.at - now) / 1000)}` : '';
   return `${kleur.bold(name)}${where}: ${sourceLabel(run.r)}${run.r.region ? `, ${run.r.region}` : ''}${exp}${who}`;
-}
-
-function renderFinding(f: DoctorFinding, many: boolean): string {
-  const mark = f.severity === 'error' ? kleur.red('✗') : f.severity === 'warn' ? kleur.yellow('!') : kleur.dim('i');
-  const lines = [`${mark} ${many ? kleur.dim(`[${f.target}] `) : ''}${f.message} ${kleur.dim(`[${f.cause}]`)}`];
-  if (f.evidence) lines.push(`    evidence: ${f.evidence}`);
-  if (f.fix) lines.push(`    fix:      ${kleur.cyan(f.fix)}`);
-  return lines.join('\n');
 }
 
 export function formatJson(report: DoctorReport, now: number): object {

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../core/context.js';
 import type { CacheStore } from '../core/cache.js';
-import { fnv1a, sha256Hex } from '../core/hash.js';
+import { fnv96, sha256Hex } from '../core/hash.js';
 import type { Target } from './types.js';
 
 const RELEVANT = /(\.tf|\.tf\.json|^terraform\.tfvars|^terraform\.tfvars\.json|\.auto\.tfvars|\.auto\.tfvars\.json)$/;
@@ -17,11 +17,6 @@ export interface Summary {
   /** Some target has provider-block keys: the summary cannot stand in for the files. */
   staticKeys: boolean;
   targets: Target[];
-}
-
-/** A 96-bit FNV fingerprint (as core/identity.ts names entries): node:crypto stays unloaded. */
-export function fnv96(text: string): string {
-  return fnv1a(text) + fnv1a(`${text}\u0001`) + fnv1a(`\u0002${text}`);
 }
 
 export function fingerprint(ctx: Context, dir: string): string {

@@ -1,7 +1,7 @@
 // Output of env-check: text for people, JSON for tools, and the line protocol the direnv
 // library reads (never eval'ed: it dispatches on the first word and validates every name).
 import type { Finding, Severity } from '../core/causes.js';
-import { formatCountdown, kleur } from '../core/ui.js';
+import { formatCountdown, kleur, renderFinding } from '../core/ui.js';
 import type { EnvCheckResult } from './check.js';
 import type { EnvFinding } from './types.js';
 
@@ -75,20 +75,6 @@ export function formatJson(result: EnvCheckResult, findings: EnvFinding[], now: 
   };
 }
 
-const MARK: Record<Severity, (s: string) => string> = {
-  error: (s) => kleur.red(s),
-  warn: (s) => kleur.yellow(s),
-  info: (s) => kleur.dim(s),
-};
-
-function renderOne(f: EnvFinding): string {
-  const mark = f.severity === 'error' ? '✗' : f.severity === 'warn' ? '!' : 'i';
-  const lines = [`${MARK[f.severity](mark)} ${f.message} ${kleur.dim(`[${f.cause}]`)}`];
-  if (f.evidence) lines.push(`    evidence: ${f.evidence}`);
-  if (f.fix) lines.push(`    fix:      ${kleur.cyan(f.fix)}`);
-  return lines.join('\n');
-}
-
 export function formatText(result: EnvCheckResult, findings: EnvFinding[], now: number): string {
   const lines: string[] = [];
   for (const item of result.fixed) {
@@ -98,7 +84,7 @@ export function formatText(result: EnvCheckResult, findings: EnvFinding[], now: 
     lines.push(kleur.dim(`  (env-check cannot change this shell: run ${kleur.cyan(`unset ${result.unset.join(' ')}`)}, or use 'use credguard --fix' in .envrc)`));
   }
   if (!blocking(findings).length) lines.push(`${kleur.green('✓')} ${summary(result, now)}`);
-  for (const f of findings) lines.push(renderOne(f));
+  for (const f of findings) lines.push(renderFinding(f));
   return lines.join('\n');
 }
 

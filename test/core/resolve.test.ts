@@ -2,16 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveCredentials } from '../../src/core/resolve.js';
 import { ssoCachePath } from '../../src/core/expiry.js';
-import { fakeCtx, HOME, KEYS, NOW } from '../helpers/fakectx.js';
+import { fakeCtx, HOME, KEYS, NOW, DEFAULT_AND_PROD_CREDS } from '../helpers/fakectx.js';
 
-const CREDS = `[default]
-aws_access_key_id = ${KEYS.a.id}
-aws_secret_access_key = ${KEYS.a.secret}
-
-[prod]
-aws_access_key_id = ${KEYS.b.id}
-aws_secret_access_key = ${KEYS.b.secret}
-`;
+const CREDS = DEFAULT_AND_PROD_CREDS;
 const CONFIG = `[default]
 region = us-east-1
 

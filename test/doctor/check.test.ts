@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { startStsStub, type StsStub } from '../helpers/sts-stub.js';
 import { spawn } from 'node:child_process';
 import { BIN, baseEnv, runCliAsync } from '../helpers/cli.js';
-import { KEYS } from '../helpers/fakectx.js';
+import { KEYS, staticIni } from '../helpers/fakectx.js';
 
 const homes: string[] = [];
-const staticIni = (name: string, k: { id: string; secret: string }) => `[${name}]\naws_access_key_id = ${k.id}\naws_secret_access_key = ${k.secret}\n`;
 const PRELOAD = new URL('../helpers/trace-loads.mjs', import.meta.url).pathname;
 
 describe('check and exec', () => {

@@ -10,7 +10,7 @@ import { startStsStub, type StsStub, type StubRequest } from '../helpers/sts-stu
 import { startMoto, type Moto, type MotoUser } from '../helpers/moto.js';
 import { needs } from '../helpers/integration.js';
 import { baseEnv, runCliAsync, type RunResult } from '../helpers/cli.js';
-import { KEYS } from '../helpers/fakectx.js';
+import { KEYS, staticIni } from '../helpers/fakectx.js';
 import { processContext } from '../../src/core/context.js';
 import { diagnose } from '../../src/doctor/run.js';
 import { DOCTOR_DEFAULTS } from '../../src/doctor/types.js';
@@ -52,7 +52,6 @@ async function doctor(h: string, env: Record<string, string>, cwd: string = h, .
   return { r, json: JSON.parse(r.stdout) as DoctorJson };
 }
 const errorsOf = (j: DoctorJson) => j.findings.filter((f) => f.severity === 'error');
-const staticIni = (name: string, k: { id: string; secret: string }) => `[${name}]\naws_access_key_id = ${k.id}\naws_secret_access_key = ${k.secret}\n`;
 
 after(() => {
   for (const h of homes) rmSync(h, { recursive: true, force: true });

@@ -27,3 +27,11 @@ export const KEYS = {
   b: { id: 'AKIAZ4RT6WQ2MN3BX7LP', secret: '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' },
   session: { id: 'ASIAQ5WZ2HN7LRX3D4KM', secret: 'Zr7+Xk2/Lm9qW4eT6yU8iO0pA3sD5fG7hJ9kL1zx', token: 'IQoJb3JpZ2luX2VjEHcaCXVzLWVhc3QtMSJHMEUCIQDfakefakefakeTOKENvalue0123456789' },
 };
+
+/** A credentials-file section holding static keys. */
+export function staticIni(name: string, k: { id: string; secret: string }): string {
+  return `[${name}]\naws_access_key_id = ${k.id}\naws_secret_access_key = ${k.secret}\n`;
+}
+
+/** ~/.aws/credentials with a [default] (keys a) and a [prod] (keys b) profile. */
+export const DEFAULT_AND_PROD_CREDS = `${staticIni('default', KEYS.a)}\n${staticIni('prod', KEYS.b)}`;
