@@ -2,7 +2,7 @@
 // AWS?" — a pure function of (env, files, clock), mirroring Terraform's precedence
 // (aws-sdk-go-base over the Go SDK v2), not the JS SDK's. See DESIGN.md.
 import type { Context } from './context.js';
-import type { Finding } from './causes.js';
+import { UNSET_ENV_KEYS, type Finding } from './causes.js';
 import { loadAwsFiles, type AwsFiles, type Section } from './awsfiles.js';
 import { keyFacts, secretProblems, type KeyFacts } from './keys.js';
 import { cliCacheExpiry, envExpiry, fileExpiry, readSsoToken, type Expiry } from './expiry.js';
@@ -120,7 +120,7 @@ export async function resolveCredentials(ctx: Context, opts: ResolveOptions = {}
         cause: 'env-override', severity: 'info',
         message: `AWS_ACCESS_KEY_ID is set but profile "${opts.profile}" from the provider block wins; Terraform warns about the conflict.`,
         evidence: `AWS_ACCESS_KEY_ID=${keyFacts(envKeys.accessKeyId).masked}`,
-        fix: 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN',
+        fix: UNSET_ENV_KEYS,
       });
     }
     resolveProfile(ctx, files, opts.profile, 'provider', r);
@@ -140,7 +140,7 @@ export async function resolveCredentials(ctx: Context, opts: ResolveOptions = {}
           code: 'env-keys-shadow-profile', cause: 'env-override', severity: 'warn',
           message: `Environment keys shadow ${envProfile.origin}=${envProfile.name}: Terraform uses the keys, not the profile.`,
           evidence: `AWS_ACCESS_KEY_ID=${keyFacts(envKeys.accessKeyId).masked}, ${envProfile.origin}=${envProfile.name}`,
-          fix: 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN',
+          fix: UNSET_ENV_KEYS,
         });
       }
     }

@@ -1,6 +1,6 @@
 // The exact fix for a failed identity check, from its cause and what the model knows offline.
 // Kept free of heavy imports: `check` uses it on its warm path.
-import type { CauseId, Finding } from '../core/causes.js';
+import { UNSET_ENV_KEYS, type CauseId, type Finding } from '../core/causes.js';
 import type { Resolution } from '../core/resolve.js';
 import { DEFAULT_STS_REGION } from './regions.js';
 import type { Target } from './types.js';
@@ -13,7 +13,6 @@ export function stsView(r: Resolution, t: Target): Resolution {
   return t.stsRegion && t.stsRegion !== r.region ? { ...r, region: t.stsRegion } : r;
 }
 
-export const UNSET_KEYS = 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN';
 
 /** Where a provider setting is edited: `provider "aws"` / `provider "aws" (alias "west")` / `backend "s3"`. */
 export function blockName(t: Target): string {
@@ -61,12 +60,12 @@ export function fixFor(cause: CauseId | undefined, r: Resolution, t: Target, fx:
   const profile = rootProfile(r);
   switch (cause) {
     case 'env-override':
-      return r.source === 'env' ? UNSET_KEYS : `aws configure --profile ${profile ?? 'default'}`;
+      return r.source === 'env' ? UNSET_ENV_KEYS : `aws configure --profile ${profile ?? 'default'}`;
     case 'wrong-credentials':
       if (r.source === 'env') {
-        if (fx.workingShadowedProfile) return UNSET_KEYS;
-        if (r.shadowedProfile) return `${UNSET_KEYS}  # then Terraform uses profile ${r.shadowedProfile}`;
-        return `${UNSET_KEYS}  # then export the correct pair, or use a profile: export AWS_PROFILE=<profile>`;
+        if (fx.workingShadowedProfile) return UNSET_ENV_KEYS;
+        if (r.shadowedProfile) return `${UNSET_ENV_KEYS}  # then Terraform uses profile ${r.shadowedProfile}`;
+        return `${UNSET_ENV_KEYS}  # then export the correct pair, or use a profile: export AWS_PROFILE=<profile>`;
       }
       if (r.source === 'provider-static') return `correct access_key/secret_key in ${blockName(t)}${inFile(t)} (better: remove them and use a profile)`;
       return `aws configure --profile ${profile ?? 'default'}`;
@@ -78,7 +77,7 @@ export function fixFor(cause: CauseId | undefined, r: Resolution, t: Target, fx:
     case 'expired-credentials': {
       const sso = r.chain.find((l) => l.kind === 'sso' || l.kind === 'sso-legacy');
       if (sso) return `aws sso login --profile ${sso.name}`;
-      if (r.source === 'env') return `${UNSET_KEYS}  # then start a new session (aws-vault exec / granted / awsume)`;
+      if (r.source === 'env') return `${UNSET_ENV_KEYS}  # then start a new session (aws-vault exec / granted / awsume)`;
       return `refresh the session credentials of profile ${r.profile ?? 'default'} (aws configure --profile ${profile ?? 'default'})`;
     }
     case 'missing-profile':

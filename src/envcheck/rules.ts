@@ -2,7 +2,7 @@
 // given what the directory wants. Pure functions of an EnvCheckInput (a Resolution, the env,
 // the clock and the options): no files, no network. `envCheckRules()` is the list doctor
 // reuses (DESIGN.md's one sanctioned sideways edge).
-import type { Finding, Severity } from '../core/causes.js';
+import { UNSET_ENV_KEYS, type Finding, type Severity } from '../core/causes.js';
 import { maskKeyId } from '../core/mask.js';
 import { formatCountdown } from '../core/ui.js';
 import type { Resolution } from '../core/resolve.js';
@@ -10,7 +10,6 @@ import { accountOf } from './account.js';
 import { completeUnset, isSet, KEY_VARS, unsetFromFix } from './fix.js';
 import type { EnvCheckInput, EnvFinding, EnvRule } from './types.js';
 
-export const ENV_OVERRIDE_FIX = 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN';
 
 /** A resolution finding as an env-check finding: `--fix` may unset what its fix unsets. */
 function fromResolution(f: Finding, input: EnvCheckInput, rule: string): EnvFinding {
@@ -65,7 +64,7 @@ const wantedProfileKeysRule: EnvRule = {
         ? `${names} ${verb} set: Terraform uses these keys, not profile "${want}" that this directory wants.`
         : `${names} ${verb} set (stale: without the other half Terraform ignores ${present.length === 1 ? 'it' : 'them'}) while this directory wants profile "${want}".`,
       evidence: [keyId ? `AWS_ACCESS_KEY_ID=${maskKeyId(keyId)}` : undefined, ...present.filter((n) => n !== 'AWS_ACCESS_KEY_ID').map((n) => `${n} set`)].filter(Boolean).join(', '),
-      fix: ENV_OVERRIDE_FIX,
+      fix: UNSET_ENV_KEYS,
       unset: completeUnset(env, present),
     }];
   },
@@ -183,7 +182,7 @@ const accountRule: EnvRule = {
       severity: 'error',
       message: `These credentials belong to account ${fact.account}, but this directory wants account ${want}: Terraform would act on the wrong account (or be refused by allowed_account_ids).`,
       evidence: `account ${fact.account} (from ${fact.from})`,
-      fix: options.profile ? `${ENV_OVERRIDE_FIX}; export AWS_PROFILE=${options.profile}` : `export AWS_PROFILE=<a profile of account ${want}>`,
+      fix: options.profile ? `${UNSET_ENV_KEYS}; export AWS_PROFILE=${options.profile}` : `export AWS_PROFILE=<a profile of account ${want}>`,
     }];
   },
 };

@@ -1,8 +1,9 @@
 // env-check rules against an in-memory world (fakectx): env, AWS files and clock injected.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { UNSET_ENV_KEYS } from '../../src/core/causes.js';
 import { envCheck, type EnvCheckRun } from '../../src/envcheck/check.js';
-import { envCheckRules, runEnvRules, ENV_OVERRIDE_FIX } from '../../src/envcheck/rules.js';
+import { envCheckRules, runEnvRules } from '../../src/envcheck/rules.js';
 import { completeUnset, unsetFromFix, UNSET_ALLOWLIST } from '../../src/envcheck/fix.js';
 import { offlineAccount } from '../../src/envcheck/account.js';
 import { resolveCredentials } from '../../src/core/resolve.js';
@@ -77,7 +78,7 @@ describe('env-override: env keys while the directory wants a profile', () => {
     const s = shadow[0]!;
     assert.match(s.message, /AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are set/);
     assert.match(s.message, /profile "prod"/);
-    assert.equal(s.fix, ENV_OVERRIDE_FIX);
+    assert.equal(s.fix, UNSET_ENV_KEYS);
     assert.equal(s.fix, 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN');
     assert.match(s.evidence ?? '', /AWS_ACCESS_KEY_ID=AKIA…5TRW/);
     assert.deepEqual(s.unset, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);

@@ -1,12 +1,13 @@
 // Check — the account Terraform acts as is allowed (allowed_account_ids) and not forbidden
 // (forbidden_account_ids); otherwise Terraform stops with "AWS account ID not allowed". The fix
 // names a profile whose account is allowed when one is known offline or from the cache.
+import { UNSET_ENV_KEYS } from '../../core/causes.js';
 import type { Context } from '../../core/context.js';
 import { loadAwsFiles } from '../../core/awsfiles.js';
 import { readEntry } from '../../core/identity.js';
 import { resolveCredentials } from '../../core/resolve.js';
 import type { CacheStore } from '../../core/cache.js';
-import { blockName, UNSET_KEYS } from '../fixes.js';
+import { blockName } from '../fixes.js';
 import type { TargetRun } from '../types.js';
 import { accountAllowed, accountFromRoleArn } from '../accounts.js';
 import { add, mark } from './route.js';
@@ -51,7 +52,7 @@ async function profileFix(ctx: Context, run: TargetRun, store: CacheStore): Prom
   if (!found) return `use credentials of ${wanted}: export AWS_PROFILE=<a profile of ${wanted}>`;
   const note = `  # profile ${found.profile} is account ${found.account} (${found.from})`;
   if (run.r.profileOrigin === 'provider') return `set profile = "${found.profile}" in ${blockName(t)}${t.file ? ` (${t.file})` : ''}${note}`;
-  if (run.r.source === 'env') return `${UNSET_KEYS}; export AWS_PROFILE=${found.profile}${note}`;
+  if (run.r.source === 'env') return `${UNSET_ENV_KEYS}; export AWS_PROFILE=${found.profile}${note}`;
   return `export AWS_PROFILE=${found.profile}${note}`;
 }
 

@@ -7,8 +7,8 @@ import { getIdentity, type CoreSettings, type IdentityEntry } from '../../core/i
 import { resolveCredentials, type Resolution } from '../../core/resolve.js';
 import { callerIdentity } from '../../core/sts.js';
 import type { CacheStore } from '../../core/cache.js';
-import type { CauseId } from '../../core/causes.js';
-import { fixFor, stsView, UNSET_KEYS, userNameFromArn } from '../fixes.js';
+import { UNSET_ENV_KEYS, type CauseId } from '../../core/causes.js';
+import { fixFor, stsView, userNameFromArn } from '../fixes.js';
 import { DEFAULT_STS_REGION, isOptInRegion } from '../regions.js';
 import type { TargetRun } from '../types.js';
 import { add, checkOf, mark } from './route.js';
@@ -66,7 +66,7 @@ export async function identityCheck(ctx: Context, run: TargetRun, settings: Core
         cause = 'env-override';
         message = `Stale environment keys shadow ${r.profile ?? `profile ${r.shadowedProfile}`}: STS rejects them (${entry.errorCode}), while profile ${r.shadowedProfile} works (account ${res.account}).`;
         evidence.push(`AWS_PROFILE=${r.shadowedProfile} → ${res.arn ?? res.account}`);
-        fix = UNSET_KEYS;
+        fix = UNSET_ENV_KEYS;
       }
     }
   }
