@@ -39,9 +39,5 @@ export interface Finding {
 
 export type FindingCode = 'region-vars-disagree' | 'profile-missing' | 'ini-line-ignored' | 'env-keys-shadow-profile';
 
-export function isCauseId(value: string): value is CauseId {
-  return Object.prototype.hasOwnProperty.call(CAUSES, value);
-}
-
 /** The fix for environment keys that shadow the intended source: one spelling everywhere. */
 export const UNSET_ENV_KEYS = 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN';
