@@ -1,10 +1,148 @@
 #!/usr/bin/env node
-// Thin entry point. All logic is in dist/bundle/ (a dispatcher plus one bundle per command), built by `npm install`
-// (prepare): a single CommonJS file starts faster than ~30 ES modules, and the pre-commit
-// hook, the direnv check and the prompt's refresh all pay Node's startup on every run.
+// Entry point. All logic is in dist/bundle/ (one bundle per command, each with the dispatcher),
+// built by `npm install` (prepare). The pre-commit hook, the direnv check and the prompt's refresh pay
+// Node's start-up on every run, so this file does one more thing than start the dispatcher: it
+// loads the bundles with a V8 code cache (Node 20 has no module.enableCompileCache), which
+// saves compiling them again on every run (~3 ms of env-check's ~8; README, "Benchmarks").
+//
+// The code cache lives in <credguard cache>/code/<bundle>-<hash>.v8, 0600 in a 0700 directory of
+// ours; the hash of the bundle's path and the Node version keeps two installs (pre-commit's and
+// a global one) from overwriting each other's. V8 checks only a cache's length against the
+// source, so each file starts with a key line (Node version, arch, the bundle's size and mtime)
+// and is used only when that matches. V8 data is code: a file, or a directory, that is not ours
+// and private is never read. Any doubt means compiling as usual. Files unused for 30 days are
+// removed when a new one is written. CREDGUARD_NO_CODE_CACHE=1 turns all of it off.
 'use strict';
-const { main } = require('../dist/bundle/main.js');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
 
+const BUNDLES = path.join(__dirname, '..', 'dist', 'bundle');
+const env = process.env;
+const enabled = !env.CREDGUARD_NO_CODE_CACHE && typeof process.getuid === 'function';
+// The cache root as src/core/cache.ts finds it.
+const cacheRoot =
+  env.CREDGUARD_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'credguard') : path.join(env.HOME || require('node:os').homedir(), '.cache', 'credguard'));
+const codeDir = path.join(cacheRoot, 'code');
+const STALE_MS = 30 * 24 * 3600 * 1000;
+// Registered where the module-tracing test preload (test/helpers/trace-loads.mjs) finds it.
+const loaded = new Map();
+globalThis[Symbol.for('credguard.bundles')] = loaded;
+const toWrite = [];
+
+/** FNV-1a, 32 bit: a file name, not a security boundary (the key line and ownership are). */
+function _fnv(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Ours and private: owned by this user, writable by nobody else. */
+function _private(st) {
+  return st.uid === process.getuid() && (st.mode & 0o022) === 0;
+}
+
+/** The cache root and code/ are real directories (a symlink is refused, as cache.ts does), ours and private. */
+function _dirsOurs() {
+  for (const dir of [cacheRoot, codeDir]) {
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (!st || !st.isDirectory() || !_private(st)) return false;
+  }
+  return true;
+}
+
+function _readCache(file, key) {
+  let fd;
+  try {
+    if (!_dirsOurs()) return undefined;
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || !_private(st) || st.size > 64 * 1024 * 1024) return undefined;
+    const data = fs.readFileSync(fd);
+    const head = Buffer.from(`${key}\n`);
+    return data.subarray(0, head.length).equals(head) ? data.subarray(head.length) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function _writeCaches() {
+  if (toWrite.length === 0) return;
+  try {
+    fs.mkdirSync(cacheRoot, { recursive: true, mode: 0o700 });
+    const root = fs.lstatSync(cacheRoot);
+    if (!root.isDirectory() || !_private(root)) return; // never create code/ through a link
+    if (!fs.existsSync(codeDir)) fs.mkdirSync(codeDir, { mode: 0o700 });
+    if (!_dirsOurs()) return;
+    for (const { file, key, script } of toWrite) {
+      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${key}\n`), script.createCachedData()]), { mode: 0o600, flag: 'wx' });
+      fs.renameSync(tmp, file);
+    }
+    _removeStale(new Set(toWrite.map((w) => w.file)));
+  } catch {
+    // A cache that cannot be written costs speed on the next run, never correctness.
+  }
+}
+
+/** Caches of old versions and other installs, and temp files of interrupted writes. */
+function _removeStale(keep) {
+  const cutoff = Date.now() - STALE_MS;
+  for (const name of fs.readdirSync(codeDir)) {
+    const file = path.join(codeDir, name);
+    try {
+      if (!keep.has(file) && fs.lstatSync(file).mtimeMs < cutoff) fs.unlinkSync(file);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
+/** require() for a bundle: sibling bundles through this loader, everything else as usual. */
+function _requireFrom(id) {
+  return id.startsWith('./') ? _load(path.join(BUNDLES, id)) : require(id);
+}
+
+function _load(filename) {
+  const cached = loaded.get(filename);
+  if (cached) return cached.exports;
+  const source = fs.readFileSync(filename, 'utf8');
+  const module = { exports: {} };
+  loaded.set(filename, module);
+  let cachedData;
+  let key;
+  let file;
+  if (enabled) {
+    const st = fs.statSync(filename);
+    key = `credguard-v8 ${process.version} ${process.arch} ${st.size} ${st.mtimeMs}`;
+    file = path.join(codeDir, `${path.basename(filename, '.js')}-${_fnv(`${filename}\0${process.version}\0${process.arch}`)}.v8`);
+    cachedData = _readCache(file, key);
+  }
+  // The same wrapper as Node's CommonJS loader, on the first line so line numbers still match.
+  const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+  const script = new vm.Script(wrapper, { filename, cachedData });
+  if (enabled && (cachedData === undefined || script.cachedDataRejected)) toWrite.push({ file, key, script });
+  script.runInThisContext().call(module.exports, module.exports, _requireFrom, module, filename, path.dirname(filename));
+  return module.exports;
+}
+
+/** The command's own bundle (dispatcher included), else main.js for help, --version, typos. */
+function _entry(command) {
+  if (/^[a-z][a-z-]*$/.test(command ?? '')) {
+    try {
+      return _load(path.join(BUNDLES, `${command}.js`));
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+  }
+  return _load(path.join(BUNDLES, 'main.js'));
+}
+
+const { main } = _entry(process.argv[2]);
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // After the run, so the cache also holds the functions V8 compiled lazily while it ran.
+  _writeCaches();
 });

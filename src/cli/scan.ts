@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTopLevel, loadConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { declaresDefaults, nothingToReport } from '../scan/prefilter.js';
+import { declaredVariables, declaresDefaults, dirOf, fileKind, firstLook, nothingToReport } from '../scan/prefilter.js';
 import { scanSettings, type ScanSettings } from '../scan/settings.js';
 import type { ContextLoader } from '../scan/engine.js';
 import type { ScanReport, SourceFile } from '../scan/types.js';
@@ -66,10 +66,11 @@ export async function run(args: string[], cli: Cli): Promise<number> {
   checkTopLevel(config);
   const settings = scanSettings(config);
 
-  const sources = values.staged ? await readIndex(cli.cwd, settings) : await readWorkTree(cli.cwd, positionals, settings);
-  const context = await contextLoader(cli.cwd, values.staged ?? false, positionals, settings);
+  const partial = values.staged || namesFiles(cli.cwd, positionals);
+  const sources = values.staged ? await readIndex(cli.cwd, settings) : await readWorkTree(cli.cwd, positionals, settings, partial);
+  const context = partial ? remembered(await contextLoader(cli.cwd, values.staged ?? false, settings)) : undefined;
   const report =
-    nothingToReport(sources) && !(context && declaresDefaults(sources))
+    nothingToReport(sources) && !(context && declaresDefaults(sources) && reachesContext(sources, context))
       ? { findings: [], warnings: [], filesScanned: sources.length }
       : (await import('../scan/engine.js')).scanSources(sources, settings, context);
   await print(report, format, cli);
@@ -81,30 +82,72 @@ async function readIndex(cwd: string, settings: ScanSettings): Promise<SourceFil
   return readStaged(cwd, settings);
 }
 
-async function readWorkTree(cwd: string, operands: string[], settings: ScanSettings): Promise<SourceFile[]> {
+async function readWorkTree(cwd: string, operands: string[], settings: ScanSettings, partial: boolean): Promise<SourceFile[]> {
   const { collectPaths, readSource } = await import('../scan/files.js');
-  return collectPaths(cwd, operands, settings).map((p) => readSource(p.abs, p.path, settings.maxFileBytes));
+  const paths = collectPaths(cwd, operands, settings);
+  const read = (i: number): SourceFile => readSource(paths[i]!.abs, paths[i]!.path, settings.maxFileBytes);
+  if (partial) return paths.map((_, i) => read(i));
+  // A walk keeps only what can matter (firstLook); variable declarations are read again only
+  // next to a candidate, where one may reach its credential attribute.
+  const files = paths.map((_, i) => firstLook(read(i)));
+  const hot = new Set(files.filter((f) => f.candidate).map((f) => dirOf(f.path)));
+  return hot.size === 0 ? files : files.map((f, i) => (f.reread && hot.has(dirOf(f.path)) ? read(i) : f));
 }
 
-/**
- * A scan of some files of a module (the index, or files pre-commit names) reads the rest of
- * the module for variable references; a directory walk already has every file.
- */
-async function contextLoader(cwd: string, staged: boolean, operands: string[], settings: ScanSettings): Promise<ContextLoader | undefined> {
-  if (staged) {
-    const { stagedSiblings } = await import('../scan/staged.js');
-    return (dirs, names) => stagedSiblings(cwd, dirs, names, settings.maxFileBytes);
-  }
-  const namesFiles = operands.some((op) => {
+/** Files named on the command line (pre-commit's form) make a partial scan of their modules. */
+function namesFiles(cwd: string, operands: string[]): boolean {
+  return operands.some((op) => {
     try {
       return !statSync(resolve(cwd, op)).isDirectory();
     } catch {
       return false;
     }
   });
-  if (!namesFiles) return undefined;
+}
+
+/**
+ * A scan of some files of a module (the index, or files pre-commit names) reads the rest of
+ * the module for variable references; a directory walk already has every file.
+ */
+async function contextLoader(cwd: string, staged: boolean, settings: ScanSettings): Promise<ContextLoader> {
+  if (staged) {
+    const { stagedSiblings } = await import('../scan/staged.js');
+    return (dirs, names) => stagedSiblings(cwd, dirs, names, settings.maxFileBytes);
+  }
   const { diskSiblings } = await import('../scan/files.js');
   return (dirs, names) => diskSiblings(cwd, dirs, names, settings.maxFileBytes);
+}
+
+/**
+ * A partial scan without a candidate file reports something only if a variable it declares
+ * reaches a credential attribute in a file outside the scan. That is the engine's one question
+ * to the loader (engine.ts, addContextRefs), asked here first so that the usual answer, none,
+ * costs no lexer; `remembered` keeps the answer for the engine.
+ */
+function reachesContext(sources: SourceFile[], context: ContextLoader): boolean {
+  const dirs = new Set<string>();
+  const names = new Set<string>();
+  for (const f of sources) {
+    if (!f.text || fileKind(f.path) === 'text' || !f.text.includes('variable')) continue;
+    for (const name of declaredVariables(f.text)) {
+      dirs.add(dirOf(f.path));
+      names.add(name);
+    }
+  }
+  if (names.size === 0) return false;
+  const scanned = new Set(sources.map((f) => f.path));
+  return context([...dirs], [...names]).some((f) => f.text !== undefined && !scanned.has(f.path));
+}
+
+/** The same question is answered once: reading a module's files again, or running git, is not free. */
+function remembered(load: ContextLoader): ContextLoader {
+  const answers = new Map<string, SourceFile[]>();
+  return (dirs, names) => {
+    const key = JSON.stringify([[...dirs].sort(), [...names].sort()]);
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = load(dirs, names)));
+    return answer;
+  };
 }
 
 async function print(report: ScanReport, format: Format, cli: Cli): Promise<void> {

@@ -1,8 +1,8 @@
 // The injected world every pure function of credguard sees: environment, home, cwd, clock and
 // a file reader. Only src/cli builds one from `process`; tests build their own.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { builtin } from './builtin.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -50,7 +50,7 @@ export function listDirSafe(path: string): string[] {
 
 /** Home as the AWS tools see it: $HOME first (so a fake HOME in tests is honoured). */
 export function homeFrom(env: Env): string {
-  return env['HOME'] || env['USERPROFILE'] || homedir();
+  return env['HOME'] || env['USERPROFILE'] || (builtin('node:os') as typeof import('node:os')).homedir();
 }
 
 export function processContext(env: Env = process.env): Context {

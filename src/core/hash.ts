@@ -1,12 +1,11 @@
 // Hashing without paying for node:crypto at startup: it is required on first use only
 // (env-check and a clean scan never need it, and loading it costs milliseconds).
-import { createRequire } from 'node:module';
+import { builtin } from './builtin.js';
 
-const require = createRequire(import.meta.url);
 let crypto: typeof import('node:crypto') | undefined;
 
 function lib(): typeof import('node:crypto') {
-  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  crypto ??= builtin('node:crypto') as typeof import('node:crypto');
   return crypto;
 }
 

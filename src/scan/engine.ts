@@ -5,7 +5,7 @@
 import { analyzeHcl } from './analyze-hcl.js';
 import { analyzeJson } from './analyze-json.js';
 import { findGenericSecrets } from './generic.js';
-import { fileKind, mayHoldFindings } from './prefilter.js';
+import { declaredVariables, dirOf, fileKind, mayHoldFindings } from './prefilter.js';
 import { LineIndex } from './positions.js';
 import { isKeyShaped, maskValue } from './rules.js';
 import type { ScanSettings } from './settings.js';
@@ -19,11 +19,6 @@ interface Analyzed {
   dir: string;
   sink: RuleSink;
   generic: RawFinding[];
-}
-
-function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '.' : path.slice(0, slash);
 }
 
 /**
@@ -130,14 +125,6 @@ function addContextRefs(analyzed: Analyzed[], deferred: Analyzed[], files: Sourc
   }
 }
 
-/** `variable "name"` (native) or `"variable": { "name"` (JSON) declarations, found without lexing. */
-function declaredVariables(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(/\bvariable\s*"([^"\n]+)"/g)) names.push(m[1] ?? '');
-  const json = /"variable"\s*:\s*\{([^]*)/.exec(text);
-  if (json) for (const m of (json[1] ?? '').matchAll(/"([^"\n]+)"\s*:\s*\{/g)) names.push(m[1] ?? '');
-  return names.filter(Boolean);
-}
 
 /**
  * `access_key = var.k` in one file, `variable "k" { default = "…" }` in another of the same

@@ -1,6 +1,6 @@
 // Reading the working tree: named files and directories (default: the current directory),
 // walked recursively without following symlinks and without .git, .terraform, node_modules.
-import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { decodeSource, tooLarge } from './decode.js';
@@ -65,20 +65,28 @@ export function readSource(abs: string, path: string, maxBytes: number): SourceF
     fd = openSync(abs, 'r');
     const size = fstatSync(fd).size;
     if (size > maxBytes) return tooLarge(path, size, maxBytes);
-    const bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return decodeSource(path, bytes.subarray(0, read));
+    // Node reads and decodes UTF-8 in one native call, the bulk of a tree scan's time. A NUL
+    // (binary?) or U+FFFD (not UTF-8?) sends the file to the exact byte-level decision.
+    const text = readFileSync(fd, 'utf8');
+    if (!text.includes('\0') && !text.includes('\uFFFD')) return { path, text };
+    return decodeSource(path, readBytes(fd, size));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { path, skipped: code === 'EACCES' ? 'not readable (permission denied)' : `not readable (${code ?? 'error'})`, skipWarns: true };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function readBytes(fd: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, bytes, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return bytes.subarray(0, read);
 }
 
 /**

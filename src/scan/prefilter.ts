@@ -54,6 +54,25 @@ export function hasBase64Run(text: string, length: number): boolean {
   return false;
 }
 
+/**
+ * A directory walk's first look at a file just read: the prefilter runs once, and a file that
+ * cannot hold a finding keeps no text — a 1,000-file tree would otherwise carry megabytes of
+ * text through every garbage collection of the scan. One that may declare a variable
+ * (scanSources' `deferred`) is marked `reread`: needed only if a candidate shares its directory.
+ */
+export function firstLook(file: SourceFile): SourceFile {
+  if (file.text === undefined || file.latin1) return file;
+  file.candidate ??= mayHoldFindings(file.path, file.text);
+  if (file.candidate) return file;
+  return { path: file.path, text: '', candidate: false, reread: fileKind(file.path) !== 'text' && file.text.includes('variable') };
+}
+
+/** The directory part of a display path: a Terraform module, for the rules that span files. */
+export function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash);
+}
+
 /** True when nothing in the scan can be reported: every file read, none a candidate. */
 export function nothingToReport(files: SourceFile[]): boolean {
   let nothing = true;
@@ -82,4 +101,13 @@ export function declaresDefaults(files: SourceFile[]): boolean {
 export function credentialUsePattern(names: string[]): string {
   const alternatives = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   return `(access_key|secret_key|token)["']?[ \t]*[=:].*var\\.(${alternatives})([^A-Za-z0-9_-]|$)`;
+}
+
+/** `variable "name"` (native) or `"variable": { "name"` (JSON) declarations, found without lexing. */
+export function declaredVariables(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/\bvariable\s*"([^"\n]+)"/g)) names.push(m[1] ?? '');
+  const json = /"variable"\s*:\s*\{([^]*)/.exec(text);
+  if (json) for (const m of (json[1] ?? '').matchAll(/"([^"\n]+)"\s*:\s*\{/g)) names.push(m[1] ?? '');
+  return names.filter(Boolean);
 }

@@ -7,7 +7,10 @@ export type FileKind = 'tf' | 'tfvars' | 'tf-json' | 'tfvars-json' | 'text';
 export interface SourceFile {
   /** Path as shown to the user: relative, forward slashes. */
   path: string;
-  /** Decoded text; undefined when the file was skipped (see `skipped`). */
+  /**
+   * Decoded text; undefined when the file was skipped (see `skipped`); '' once the first look
+   * found nothing in it for the scan to use (prefilter.ts, firstLook).
+   */
   text?: string;
   /** Why the file was not scanned (binary, too large, unreadable). */
   skipped?: string;
@@ -19,6 +22,8 @@ export interface SourceFile {
   binary?: boolean;
   /** Cached result of the prefilter (scan/prefilter.ts), so it runs once per file. */
   candidate?: boolean;
+  /** Text released by a walk's first look, though the file may declare variables (firstLook). */
+  reread?: boolean;
 }
 
 export interface Suppression {

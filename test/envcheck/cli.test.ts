@@ -143,8 +143,8 @@ describe('credguard env-check', () => {
       const r = spawnSync(process.execPath, ['--import', preload, BIN, 'env-check', ...args], { env, cwd: join(h, 'project'), encoding: 'utf8' });
       assert.ok(r.status === 0 || r.status === 1, r.stderr);
       const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-      // The trace works: it sees the env-check bundle (a CommonJS module, see scripts/bundle.mjs).
-      assert.ok(loaded.some((l) => l.startsWith('cjs ') && l.includes('/dist/bundle/env-check.js')), 'trace saw env-check');
+      // The trace works: it sees the env-check bundle (loaded by bin/credguard.js itself).
+      assert.ok(loaded.some((l) => l.startsWith('bundle ') && l.endsWith('/dist/bundle/env-check.js')), 'trace saw env-check');
       const heavy = loaded.filter((l) => /@aws-sdk\/|hcl2-json-parser|cosmiconfig|node:(https?|net|tls|dns)$/.test(l));
       assert.deepEqual(heavy, [], `env-check ${args.join(' ')} loaded heavy modules`);
     }

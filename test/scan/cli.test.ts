@@ -224,3 +224,22 @@ test('partial scans read the rest of the module: a staged default reaching an un
     cleanup();
   }
 });
+
+test('a directory walk keeps no text it does not need, and reads a declaration again next to a provider that uses it', () => {
+  const { dir, cleanup } = tempDir('walk-reread');
+  try {
+    for (const stack of ['stack', 'other']) mkdirSync(join(dir, stack));
+    writeFileSync(join(dir, 'stack', 'providers.tf'), 'provider "aws" {\n  access_key = var.deploy_key\n}\n');
+    const declaration = 'variable "deploy_key" {\n  default = "not-key-shaped-but-literal"\n}\n';
+    writeFileSync(join(dir, 'stack', 'variables.tf'), declaration);
+    // the same declaration where no provider reads it: nothing to report there
+    writeFileSync(join(dir, 'other', 'variables.tf'), declaration);
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'other', `r${i}.tf`), `resource "aws_s3_bucket" "b${i}" {\n  bucket = "b-${i}"\n}\n`);
+    const r = scan(['--format', 'json'], dir, gitEnv());
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: { file: string; line: number; rule: string }[] };
+    assert.deepEqual(report.findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['stack/variables.tf:2 aws-credentials-in-variable-default']);
+  } finally {
+    cleanup();
+  }
+});

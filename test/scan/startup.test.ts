@@ -17,8 +17,8 @@ function loadedModules(cwd: string, args: string[]): { code: number; loaded: str
   const trace = join(cwd, '..', 'trace.txt');
   rmSync(trace, { force: true });
   const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, 'scan', ...args], { cwd, env: gitEnv({ CREDGUARD_TEST_TRACE_OUT: trace }), encoding: 'utf8' });
-  // Lines are `esm <url>` or `cjs <path>`: keep the module name only.
-  return { code: r.status ?? -1, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(/^(esm|cjs) /, '')) };
+  // Lines are `esm <url>`, `cjs <path>` or `bundle <path>`: keep the module name only.
+  return { code: r.status ?? -1, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((l) => l.replace(/^(esm|cjs|bundle) /, '')) };
 }
 
 test('scan --staged loads no AWS SDK, no hcl2-json-parser, no cosmiconfig', { skip: needs('git') }, () => {
