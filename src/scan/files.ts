@@ -1,6 +1,6 @@
 // Reading the working tree: named files and directories (default: the current directory),
 // walked recursively without following symlinks and without .git, .terraform, node_modules.
-import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { decodeSource, tooLarge } from './decode.js';
@@ -59,17 +59,19 @@ function walk(absDir: string, relDir: string, settings: ScanSettings, out: Map<s
   }
 }
 
+/**
+ * One buffer for every read of a scan, grown on demand: a tree scan reads a thousand files, and
+ * a stat and a fresh buffer per file are a measurable part of its time. Files up to its size
+ * take one read; a larger one is measured first (fstat) and refused above maxBytes.
+ */
+let shared = Buffer.allocUnsafeSlow(1024 * 1024);
+
 export function readSource(abs: string, path: string, maxBytes: number): SourceFile {
   let fd: number | undefined;
   try {
     fd = openSync(abs, 'r');
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) return tooLarge(path, size, maxBytes);
-    // Node reads and decodes UTF-8 in one native call, the bulk of a tree scan's time. A NUL
-    // (binary?) or U+FFFD (not UTF-8?) sends the file to the exact byte-level decision.
-    const text = readFileSync(fd, 'utf8');
-    if (!text.includes('\0') && !text.includes('\uFFFD')) return { path, text };
-    return decodeSource(path, readBytes(fd, size));
+    const read = readWhole(fd, path, maxBytes);
+    return typeof read === 'number' ? decodeSource(path, shared.subarray(0, read)) : read;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { path, skipped: code === 'EACCES' ? 'not readable (permission denied)' : `not readable (${code ?? 'error'})`, skipWarns: true };
@@ -78,15 +80,24 @@ export function readSource(abs: string, path: string, maxBytes: number): SourceF
   }
 }
 
-function readBytes(fd: number, size: number): Buffer {
-  const bytes = Buffer.allocUnsafe(size);
-  let read = 0;
-  while (read < size) {
-    const n = readSync(fd, bytes, read, size - read, read);
-    if (n === 0) break;
-    read += n;
+/** The file's length, its bytes in `shared`; or the skip of a file larger than maxBytes. */
+function readWhole(fd: number, path: string, maxBytes: number): number | SourceFile {
+  let len = readSync(fd, shared, 0, shared.length, 0);
+  // a short read of a regular file is its end
+  if (len < shared.length) return len > maxBytes ? tooLarge(path, len, maxBytes) : len;
+  const size = fstatSync(fd).size;
+  if (size > maxBytes) return tooLarge(path, size, maxBytes);
+  for (;;) {
+    if (len === shared.length) {
+      if (len > maxBytes) return tooLarge(path, len, maxBytes); // it grew while being read
+      const bigger = Buffer.allocUnsafeSlow(Math.min(Math.max(size + 1, len * 2), maxBytes + 1));
+      shared.copy(bigger, 0, 0, len);
+      shared = bigger;
+    }
+    const n = readSync(fd, shared, len, shared.length - len, len);
+    if (n === 0) return len;
+    len += n;
   }
-  return bytes.subarray(0, read);
 }
 
 /**
