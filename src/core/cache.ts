@@ -4,7 +4,8 @@
 //   ├── identity/ini-<fingerprint>.json       the SDK's parse of ~/.aws files, secrets masked
 //   ├── prompt/<context name>.state           shell-readable prompt state (see state.ts)
 //   ├── locks/<name>.lock                     refresh locks (exclusive create, stale after LOCK_STALE_MS)
-//   └── terraform/tfsum-*.json, tfchk-*.json  doctor/check's summary of a Terraform directory
+//   ├── terraform/tfsum-*.json, tfchk-*.json  doctor/check's summary of a Terraform directory
+//   └── code/<bundle>-<hash>.v8               V8 code cache of the CLI bundles (bin/credguard.js)
 // Directories 0700, files 0600, writes atomic (temp file + rename). A cache dir that is a
 // symlink or owned by another user is refused with a clear error and nothing is written.
 import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs';
