@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// Entry point. All logic is in dist/bundle/ (one bundle per command, each with the dispatcher),
-// built by `npm install` (prepare). The pre-commit hook, the direnv check and the prompt's refresh pay
-// Node's start-up on every run, so this file does one more thing than start the dispatcher: it
-// loads the bundles with a V8 code cache (Node 20 has no module.enableCompileCache), which
-// saves compiling them again on every run (~3 ms of env-check's ~8; README, "Benchmarks").
+// Entry point. All logic is in dist/bundle/ (one bundle per command, each with the
+// dispatcher), built by `npm install` (prepare). The pre-commit hook, the direnv check and the
+// prompt's refresh pay Node's start-up on every run, so this file does one thing more than
+// start the command: it loads the bundle with a V8 code cache (Node 20 has no
+// module.enableCompileCache), which saves compiling it again on every run — a few ms, a third
+// of what env-check costs over a bare `node -e 0` (README, "Benchmarks").
 //
-// The code cache lives in <credguard cache>/code/<bundle>-<hash>.v8, 0600 in a 0700 directory of
-// ours; the hash of the bundle's path and the Node version keeps two installs (pre-commit's and
-// a global one) from overwriting each other's. V8 checks only a cache's length against the
-// source, so each file starts with a key line (Node version, arch, the bundle's size and mtime)
-// and is used only when that matches. V8 data is code: a file, or a directory, that is not ours
-// and private is never read. Any doubt means compiling as usual. Files unused for 30 days are
-// removed when a new one is written. CREDGUARD_NO_CODE_CACHE=1 turns all of it off.
+// The code cache lives in <credguard cache>/code/<bundle>-<hash>.v8, 0600 in a 0700 directory
+// of ours; the hash of the bundle's path and the Node version keeps two installs (pre-commit's
+// and a global one) from overwriting each other's. V8 checks only a cache's length against the
+// source, so each file starts with a key line (Node version, arch, the bundle's size and
+// mtime) and is used only when that matches. V8 data is code: a file, or a directory, that is
+// not ours and private is never read. Any doubt means compiling as usual. Files unused for 30
+// days are removed when a new one is written. CREDGUARD_NO_CODE_CACHE=1 turns all of it off.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -131,17 +132,25 @@ function _load(filename) {
 /** The command's own bundle (dispatcher included), else main.js for help, --version, typos. */
 function _entry(command) {
   if (/^[a-z][a-z-]*$/.test(command ?? '')) {
+    const file = path.join(BUNDLES, `${command}.js`);
     try {
-      return _load(path.join(BUNDLES, `${command}.js`));
+      return _load(file);
     } catch (err) {
-      if (err.code !== 'ENOENT') throw err;
+      if (err.code !== 'ENOENT' || err.path !== file) throw err;
     }
   }
   return _load(path.join(BUNDLES, 'main.js'));
 }
 
-const { main } = _entry(process.argv[2]);
-main(process.argv.slice(2)).then((code) => {
+let entry;
+try {
+  entry = _entry(process.argv[2]);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+  process.stderr.write(`credguard: it is not built (${err.path} is missing).\nhint: run 'npm install' (or 'npm run build') in ${path.dirname(__dirname)}.\n`);
+  process.exit(2);
+}
+entry.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   // After the run, so the cache also holds the functions V8 compiled lazily while it ran.
   _writeCaches();

@@ -125,7 +125,6 @@ function addContextRefs(analyzed: Analyzed[], deferred: Analyzed[], files: Sourc
   }
 }
 
-
 /**
  * `access_key = var.k` in one file, `variable "k" { default = "…" }` in another of the same
  * module (directory): the default is a hard-coded credential.

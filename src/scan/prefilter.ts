@@ -61,9 +61,9 @@ export function hasBase64Run(text: string, length: number): boolean {
  * (scanSources' `deferred`) is marked `reread`: needed only if a candidate shares its directory.
  */
 export function firstLook(file: SourceFile): SourceFile {
-  if (file.text === undefined || file.latin1) return file;
+  if (file.text === undefined) return file;
   file.candidate ??= mayHoldFindings(file.path, file.text);
-  if (file.candidate) return file;
+  if (file.candidate || file.latin1) return file; // latin1 files are reported on (a note)
   return { path: file.path, text: '', candidate: false, reread: fileKind(file.path) !== 'text' && file.text.includes('variable') };
 }
 

@@ -235,10 +235,14 @@ test('a directory walk keeps no text it does not need, and reads a declaration a
     // the same declaration where no provider reads it: nothing to report there
     writeFileSync(join(dir, 'other', 'variables.tf'), declaration);
     for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'other', `r${i}.tf`), `resource "aws_s3_bucket" "b${i}" {\n  bucket = "b-${i}"\n}\n`);
+    // the provider's file is not UTF-8 (latin1 comment): it still counts as a candidate
+    mkdirSync(join(dir, 'legacy'));
+    writeFileSync(join(dir, 'legacy', 'providers.tf'), Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nprovider "aws" {\n  access_key = var.deploy_key\n}\n')]));
+    writeFileSync(join(dir, 'legacy', 'variables.tf'), declaration);
     const r = scan(['--format', 'json'], dir, gitEnv());
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as { findings: { file: string; line: number; rule: string }[] };
-    assert.deepEqual(report.findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['stack/variables.tf:2 aws-credentials-in-variable-default']);
+    assert.deepEqual(report.findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['legacy/variables.tf:2 aws-credentials-in-variable-default', 'stack/variables.tf:2 aws-credentials-in-variable-default']);
   } finally {
     cleanup();
   }
