@@ -12,7 +12,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BIN, ROOT, requireBuild } from './lib/measure.js';
+import { BIN, ROOT, median, requireBuild } from './lib/measure.js';
 import { hasCommand } from '../test/helpers/integration.js';
 
 const SECRETLINT = join(ROOT, 'node_modules', '.bin', 'secretlint');
@@ -216,12 +216,6 @@ function once({ cmd, args }: Cmd, cwd: string): number {
   const t0 = process.hrtime.bigint();
   run(cmd, args, cwd);
   return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-function median(samples: number[]): number {
-  const s = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Median wall time in ms of a slow tool: `runs` runs, fewer once `budgetMs` is spent. */
