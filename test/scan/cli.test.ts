@@ -1,8 +1,9 @@
 // `credguard scan` end to end through the compiled bin (run `npx tsc -p .` first):
 // exit codes, output formats, masking, hostile files, config, and --staged reading the index.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, runCli } from '../helpers/cli.js';
 import { CLEAN_PROVIDER, FIXTURES, LEAKING_PROVIDER, RAW_SECRETS, git, gitEnv, initRepo, tempDir } from './helpers.js';
@@ -10,7 +11,12 @@ import { CLEAN_PROVIDER, FIXTURES, LEAKING_PROVIDER, RAW_SECRETS, git, gitEnv, i
 const CORPUS = join(FIXTURES, 'corpus');
 const CASES = join(FIXTURES, 'cases');
 
-function scan(args: string[], cwd: string, env: Record<string, string> = baseEnv(cwd)) {
+// HOME is never the scanned directory: the CLI keeps its cache (the bundles' code cache too)
+// under HOME, and the fixtures are part of the repository.
+const HOME = mkdtempSync(join(tmpdir(), 'credguard-scan-home-'));
+after(() => rmSync(HOME, { recursive: true, force: true }));
+
+function scan(args: string[], cwd: string, env: Record<string, string> = baseEnv(HOME)) {
   return runCli(['scan', ...args], { env, cwd });
 }
 
