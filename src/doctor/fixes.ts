@@ -3,7 +3,7 @@
 import { UNSET_ENV_KEYS, type CauseId, type Finding } from '../core/causes.js';
 import type { Resolution } from '../core/resolve.js';
 import { DEFAULT_STS_REGION } from './regions.js';
-import type { Target } from './types.js';
+import type { AssumeRoleSpec, Target } from './types.js';
 
 /**
  * The resolution as the provider's STS calls see it: signed for `sts_region` when set. The
@@ -93,4 +93,9 @@ export function fixFor(cause: CauseId | undefined, r: Resolution, t: Target, fx:
     default:
       return 'credguard doctor  # for the full diagnosis';
   }
+}
+
+/** The role Terraform ends up as: the last assume_role block (role chaining), else the only one. */
+export function finalRole(t: Target): AssumeRoleSpec | undefined {
+  return t.assumeRoleChain?.at(-1) ?? t.assumeRole;
 }

@@ -83,7 +83,7 @@ export function formatJson(report: DoctorReport, now: number): object {
       stsEndpoint: run.r.stsEndpoint ?? null,
       expiry: run.r.expiry ? { at: new Date(run.r.expiry.at).toISOString(), inSeconds: Math.floor((run.r.expiry.at - now) / 1000), source: run.r.expiry.source, refreshable: run.r.expiry.refreshable } : null,
       chain: run.r.chain.map((l) => ({ profile: l.name, kind: l.kind, roleArn: l.roleArn ?? null })),
-      assumeRole: run.target.assumeRole ? { roleArn: run.target.assumeRole.roleArn, assumedArn: run.assumed?.arn ?? null } : null,
+      assumeRole: run.target.assumeRole ? { roleArn: run.target.assumeRole.roleArn, hops: [run.target.assumeRole, ...(run.target.assumeRoleChain ?? [])].map((h) => h.roleArn), assumedArn: run.assumed?.arn ?? null } : null,
       allowedAccountIds: run.target.allowedAccountIds ?? null,
       forbiddenAccountIds: run.target.forbiddenAccountIds ?? null,
       account: run.account ?? null,

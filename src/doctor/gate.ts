@@ -13,7 +13,7 @@ import type { Context } from '../core/context.js';
 import type { CacheStore } from '../core/cache.js';
 import { getIdentity, isFresh, openCacheFor, primaryError, readEntry, type CoreSettings, type IdentityEntry } from '../core/identity.js';
 import type { Resolution } from '../core/resolve.js';
-import { fixFor, stsView } from './fixes.js';
+import { finalRole, fixFor, stsView } from './fixes.js';
 import { fnv96 } from '../core/hash.js';
 import { fingerprint, readSummary, writeSummary } from './summary.js';
 import { environmentTarget } from './environment.js';
@@ -171,7 +171,8 @@ function verdict(targets: Target[], entries: IdentityEntry[], profiles: string[]
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i] as Target;
     const entry = entries[i];
-    const account = (t.assumeRole ? accountFromRoleArn(t.assumeRole.roleArn) : undefined) ?? entry?.account;
+    const role = finalRole(t);
+    const account = (role ? accountFromRoleArn(role.roleArn) : undefined) ?? entry?.account;
     if (account) {
       const v = accountAllowed(t, account);
       if (!v.ok) {

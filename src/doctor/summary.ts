@@ -12,7 +12,8 @@ import type { Target } from './types.js';
 const RELEVANT = /(\.tf|\.tf\.json|^terraform\.tfvars|^terraform\.tfvars\.json|\.auto\.tfvars|\.auto\.tfvars\.json)$/;
 
 export interface Summary {
-  v: 1;
+  /** 2: targets carry assumeRoleChain (role chaining). */
+  v: 2;
   fingerprint: string;
   /** Some target has provider-block keys: the summary cannot stand in for the files. */
   staticKeys: boolean;
@@ -45,7 +46,7 @@ export function readSummary(store: CacheStore, dir: string, fp: string): Summary
   if (!text) return undefined;
   try {
     const s = JSON.parse(text) as Summary;
-    return s.v === 1 && s.fingerprint === fp && !s.staticKeys && Array.isArray(s.targets) ? s : undefined;
+    return s.v === 2 && s.fingerprint === fp && !s.staticKeys && Array.isArray(s.targets) ? s : undefined;
   } catch {
     return undefined;
   }
@@ -57,7 +58,7 @@ export function writeSummary(store: CacheStore, dir: string, fp: string, targets
     const { providerStatic: _p, ...resolve } = t.resolve;
     return { ...t, resolve };
   });
-  const s: Summary = { v: 1, fingerprint: fp, staticKeys, targets: staticKeys ? [] : safe };
+  const s: Summary = { v: 2, fingerprint: fp, staticKeys, targets: staticKeys ? [] : safe };
   try {
     store.writeAtomic(summaryPath(store, dir), JSON.stringify(s) + '\n');
   } catch {

@@ -80,23 +80,23 @@ function fromSettings(address: string, kind: 'provider' | 'backend', s: AwsCrede
     notes.push('skip_credentials_validation = true: Terraform does not check the credentials at start-up, the first API call fails instead');
   }
 
-  const first = s.assumeRole[0];
-  if (first) {
-    const roleArn = known(first.roleArn);
-    if (roleArn) {
-      const spec: AssumeRoleSpec = { roleArn };
-      const ext = known(first.externalId);
-      if (ext) spec.externalId = ext;
-      const session = known(first.sessionName, false);
-      if (session) spec.sessionName = session;
-      const seconds = durationSeconds(known(first.duration, false), known(first.durationSeconds, false));
-      if (seconds) spec.durationSeconds = seconds;
-      t.assumeRole = spec;
-    }
-    if (s.assumeRole.length > 1) {
-      t.assumeRoleHops = s.assumeRole.length;
-      notes.push(`${s.assumeRole.length} assume_role blocks (role chaining): doctor tries the first hop`);
-    }
+  const hops = s.assumeRole.map((block) => {
+    const roleArn = known(block.roleArn);
+    if (!roleArn) return undefined;
+    const spec: AssumeRoleSpec = { roleArn };
+    const ext = known(block.externalId);
+    if (ext) spec.externalId = ext;
+    const session = known(block.sessionName, false);
+    if (session) spec.sessionName = session;
+    const seconds = durationSeconds(known(block.duration, false), known(block.durationSeconds, false));
+    if (seconds) spec.durationSeconds = seconds;
+    return spec;
+  });
+  // a chain with an unknown hop cannot be followed (the unknown is listed, never guessed)
+  if (hops.length && hops.every((h) => h !== undefined)) {
+    const [first, ...rest] = hops as AssumeRoleSpec[];
+    t.assumeRole = first;
+    if (rest.length) t.assumeRoleChain = rest;
   }
   if (s.assumeRoleWithWebIdentity) {
     const arn = known(s.assumeRoleWithWebIdentity.roleArn, false);

@@ -61,9 +61,10 @@ export interface Target {
   resolve: ResolveOptions;
   /** Provider-block keys, memory only (never in the summary cache or output). */
   staticCredentials?: StaticCredentials;
+  /** The first (or only) assume_role block: assumed with the base credentials. */
   assumeRole?: AssumeRoleSpec;
-  /** More than one assume_role block (role chaining): only the first hop is tried. */
-  assumeRoleHops?: number;
+  /** Role chaining: the assume_role blocks after the first, in order, each assumed with the credentials of the one before. */
+  assumeRoleChain?: AssumeRoleSpec[];
   webIdentityRole?: string;
   allowedAccountIds?: string[];
   forbiddenAccountIds?: string[];

@@ -24,7 +24,7 @@ interface DoctorJson {
   identity: { status: string; account: string | null; arn: string | null; cause: string | null } | null;
   checks: Array<{ target: string; id: string; status: string; detail: string }>;
   findings: Array<{ target: string; check: string; cause: string; severity: string; message: string; evidence: string | null; fix: string | null }>;
-  providers: Array<{ address: string; source: string; account: string | null; assumeRole: { roleArn: string; assumedArn: string | null } | null; unknowns: unknown[]; trace: string[] }>;
+  providers: Array<{ address: string; source: string; account: string | null; assumeRole: { roleArn: string; hops: string[]; assumedArn: string | null } | null; unknowns: unknown[]; trace: string[] }>;
 }
 
 const homes: string[] = [];
@@ -194,6 +194,33 @@ describe('doctor with the STS stub', () => {
     const ok = await doctor(h, {}, dir);
     assert.deepEqual(errorsOf(ok.json), [], JSON.stringify(ok.json.findings));
     assert.equal(ok.json.providers[0]?.account, '222222222222');
+    assert.match(ok.json.providers[0]?.assumeRole?.assumedArn ?? '', /^arn:aws:sts::222222222222:assumed-role\/deploy\//);
+  });
+
+  test('role chaining: each hop is assumed with the credentials of the one before; a failing hop is named', async () => {
+    const h = home({ '.aws/credentials': staticIni('default', KEYS.a) });
+    const hub = 'arn:aws:iam::111111111111:role/hub';
+    const deploy = 'arn:aws:iam::222222222222:role/deploy';
+    const dir = project(h, {
+      'main.tf': `provider "aws" {\n  region = "us-east-1"\n  allowed_account_ids = ["222222222222"]\n  assume_role {\n    role_arn = "${hub}"\n  }\n  assume_role {\n    role_arn = "${deploy}"\n  }\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`,
+    });
+    const alice = { ok: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice' } };
+    stub.set((q) => (q.action === 'AssumeRole' && q.params.get('RoleArn') === deploy ? { error: 'AccessDenied' } : alice));
+    const seenBefore = stub.requests().length;
+    const denied = await doctor(h, {}, dir);
+    const f = errorsOf(denied.json).find((x) => x.check === 'assume-role');
+    assert.ok(f, JSON.stringify(denied.json.findings));
+    assert.match(f.message, /fails \(hop 2 of 2\): AssumeRole arn:aws:iam::222222222222:role\/deploy → AccessDenied/);
+    // the caller of hop 2 is the role of hop 1, not the base user
+    assert.match(f.fix ?? '', /let arn:aws:sts::111111111111:assumed-role\/hub\/credguard-doctor assume arn:aws:iam::222222222222:role\/deploy/);
+    const assumes = stub.requests().slice(seenBefore).filter((q) => q.action === 'AssumeRole');
+    assert.deepEqual(assumes.map((q) => [q.params.get('RoleArn'), q.accessKeyId]), [[hub, KEYS.a.id], [deploy, 'ASIASTUBSTUBSTUBSTUB']]);
+
+    stub.set(alice);
+    const ok = await doctor(h, {}, dir);
+    assert.deepEqual(errorsOf(ok.json), [], JSON.stringify(ok.json.findings));
+    assert.equal(ok.json.providers[0]?.account, '222222222222');
+    assert.deepEqual(ok.json.providers[0]?.assumeRole?.hops, [hub, deploy]);
     assert.match(ok.json.providers[0]?.assumeRole?.assumedArn ?? '', /^arn:aws:sts::222222222222:assumed-role\/deploy\//);
   });
 

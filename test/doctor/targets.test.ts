@@ -67,3 +67,38 @@ provider "aws" {
   assert.equal(unknown?.unknowns[0]?.expression, 'var.role');
   assert.equal(unknown?.assumeRole, undefined);
 });
+
+test('role chaining: every assume_role block in order; one unknown hop leaves the chain unfollowed', async () => {
+  const cfg = await readTerraformConfig('/m', io({
+    'main.tf': `variable "role" {}
+provider "aws" {
+  region = "us-east-1"
+  assume_role {
+    role_arn = "arn:aws:iam::111111111111:role/hub"
+  }
+  assume_role {
+    role_arn     = "arn:aws:iam::222222222222:role/deploy"
+    external_id  = "x"
+    session_name = "tf"
+  }
+}
+provider "aws" {
+  alias  = "half"
+  region = "us-east-1"
+  assume_role {
+    role_arn = "arn:aws:iam::111111111111:role/hub"
+  }
+  assume_role {
+    role_arn = var.role
+  }
+}
+`,
+  }));
+  const [chain, half] = targetsFromConfig(cfg);
+  assert.deepEqual(chain?.assumeRole, { roleArn: 'arn:aws:iam::111111111111:role/hub' });
+  assert.deepEqual(chain?.assumeRoleChain, [{ roleArn: 'arn:aws:iam::222222222222:role/deploy', externalId: 'x', sessionName: 'tf' }]);
+  assert.deepEqual(chain?.notes, []);
+  assert.equal(half?.assumeRole, undefined);
+  assert.equal(half?.assumeRoleChain, undefined);
+  assert.deepEqual(half?.unknowns.map((u) => u.expression), ['var.role']);
+});

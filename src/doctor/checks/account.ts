@@ -7,7 +7,7 @@ import { loadAwsFiles } from '../../core/awsfiles.js';
 import { readEntry } from '../../core/identity.js';
 import { resolveCredentials } from '../../core/resolve.js';
 import type { CacheStore } from '../../core/cache.js';
-import { blockName } from '../fixes.js';
+import { blockName, finalRole } from '../fixes.js';
 import type { TargetRun } from '../types.js';
 import { accountAllowed, accountFromRoleArn } from '../accounts.js';
 import { add, mark } from './route.js';
@@ -31,8 +31,9 @@ export async function accountCheck(ctx: Context, run: TargetRun, store: CacheSto
     mark(run, 'account', 'ok', `account ${run.account} allowed`);
     return;
   }
-  const fix = t.assumeRole
-    ? `set assume_role.role_arn in ${blockName(t)}${t.file ? ` (${t.file})` : ''} to a role of an allowed account (now ${t.assumeRole.roleArn})`
+  const role = finalRole(t);
+  const fix = role
+    ? `set assume_role.role_arn in ${blockName(t)}${t.file ? ` (${t.file})` : ''} to a role of an allowed account (now ${role.roleArn})`
     : await profileFix(ctx, run, store);
   add(run, {
     cause: 'wrong-profile',

@@ -1,12 +1,14 @@
 // Check — the provider's assume_role step: STS AssumeRole (through the AWS SDK, at the same STS
-// endpoint and Region Terraform uses) with the resolved credentials. On success the assumed
-// account is the one allowed_account_ids is checked against, as in Terraform.
+// endpoint and Region Terraform uses) with the resolved credentials, and for role chaining
+// (several assume_role blocks) each next role with the credentials of the one before, as
+// Terraform does. On success the last assumed account is the one allowed_account_ids is
+// checked against, as in Terraform. The assumed credentials stay in memory.
 import { redact } from '../../core/mask.js';
 import type { Context } from '../../core/context.js';
 import type { StaticCredentials } from '../../core/sts.js';
 import { classifyStsError } from '../../core/classify.js';
 import { blockName, fixFor } from '../fixes.js';
-import type { TargetRun } from '../types.js';
+import type { AssumeRoleSpec, TargetRun } from '../types.js';
 import { accountFromRoleArn } from './account.js';
 import { add, mark } from './route.js';
 
@@ -25,42 +27,60 @@ export async function assumeRoleCheck(ctx: Context, run: TargetRun, creds: Stati
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   const region = t.stsRegion ?? run.r.region ?? 'us-east-1';
-  const client = new STSClient({ region, credentials: creds, maxAttempts: 1, ...(run.r.stsEndpoint ? { endpoint: run.r.stsEndpoint } : {}), requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
   const where = `${blockName(t)}${t.file ? ` (${t.file})` : ''}`;
-  try {
-    const out = await client.send(
-      new AssumeRoleCommand({
-        RoleArn: spec.roleArn,
-        RoleSessionName: spec.sessionName ?? 'credguard-doctor',
-        ...(spec.externalId ? { ExternalId: spec.externalId } : {}),
-        ...(spec.durationSeconds ? { DurationSeconds: spec.durationSeconds } : {}),
-      }),
-      { abortSignal: AbortSignal.timeout(timeoutMs) },
-    );
-    const arn = out.AssumedRoleUser?.Arn;
-    const account = (arn ? /^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] : undefined) ?? accountFromRoleArn(spec.roleArn);
-    run.assumed = { ...(account ? { account } : {}), ...(arn ? { arn } : {}) };
-    if (account) {
-      run.account = account;
-      run.accountFrom = `assume_role ${spec.roleArn}`;
+  const hops = [spec, ...(t.assumeRoleChain ?? [])];
+  let credentials: StaticCredentials = creds;
+  let caller = run.entry.arn;
+  for (const [i, hop] of hops.entries()) {
+    const step = hops.length > 1 ? ` (hop ${i + 1} of ${hops.length})` : '';
+    const client = new STSClient({ region, credentials, maxAttempts: 1, ...(run.r.stsEndpoint ? { endpoint: run.r.stsEndpoint } : {}), requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
+    try {
+      const out = await client.send(
+        new AssumeRoleCommand({
+          RoleArn: hop.roleArn,
+          RoleSessionName: hop.sessionName ?? 'credguard-doctor',
+          ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
+          ...(hop.durationSeconds ? { DurationSeconds: hop.durationSeconds } : {}),
+        }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      );
+      const arn = out.AssumedRoleUser?.Arn;
+      const c = out.Credentials;
+      if (i < hops.length - 1) {
+        if (!c?.AccessKeyId || !c.SecretAccessKey) throw Object.assign(new Error(`AssumeRole ${hop.roleArn} returned no credentials`), { name: 'NoCredentials' });
+        credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) };
+        caller = arn ?? hop.roleArn;
+        continue;
+      }
+      const account = (arn ? /^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] : undefined) ?? accountFromRoleArn(hop.roleArn);
+      run.assumed = { ...(account ? { account } : {}), ...(arn ? { arn } : {}) };
+      if (account) {
+        run.account = account;
+        run.accountFrom = `assume_role ${hop.roleArn}`;
+      }
+      mark(run, 'assume-role', 'ok', `${arn ?? hop.roleArn}${hops.length > 1 ? ` (${hops.length} hops: ${hops.map((h) => h.roleArn).join(' → ')})` : ''}`);
+    } catch (err) {
+      failed(run, err, hop, step, caller, where);
+      return;
+    } finally {
+      client.destroy();
     }
-    mark(run, 'assume-role', 'ok', `${arn ?? spec.roleArn}${t.assumeRoleHops ? ` (first of ${t.assumeRoleHops} hops)` : ''}`);
-  } catch (err) {
-    const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const code = e.$metadata?.httpStatusCode ? (e.Code ?? e.name ?? 'Error') : e.name === 'TimeoutError' || e.name === 'AbortError' ? 'Timeout' : (e.name ?? 'NetworkError');
-    const c = classifyStsError(code, e.message ?? '', run.r);
-    const denied = code === 'AccessDenied';
-    add(run, {
-      cause: c.cause ?? 'wrong-profile',
-      severity: 'error',
-      message: `The assume_role step fails: AssumeRole ${spec.roleArn} → ${code}: ${redact(e.message ?? '')}`.trim(),
-      evidence: `caller ${run.entry.arn ?? '?'}, role ${spec.roleArn}${spec.externalId ? ', with external_id' : ''}`,
-      fix: denied
-        ? `let ${run.entry.arn ?? 'the caller'} assume ${spec.roleArn} (the role's trust policy and the caller's sts:AssumeRole permission), or fix assume_role.role_arn in ${where}`
-        : fixFor(c.cause, run.r, t),
-    }, 'assume-role');
-    mark(run, 'assume-role', 'error', `AssumeRole ${spec.roleArn}: ${code}`);
-  } finally {
-    client.destroy();
   }
+}
+
+function failed(run: TargetRun, err: unknown, hop: AssumeRoleSpec, step: string, caller: string | undefined, where: string): void {
+  const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e.$metadata?.httpStatusCode ? (e.Code ?? e.name ?? 'Error') : e.name === 'TimeoutError' || e.name === 'AbortError' ? 'Timeout' : (e.name ?? 'NetworkError');
+  const c = classifyStsError(code, e.message ?? '', run.r);
+  const denied = code === 'AccessDenied';
+  add(run, {
+    cause: c.cause ?? 'wrong-profile',
+    severity: 'error',
+    message: `The assume_role step fails${step}: AssumeRole ${hop.roleArn} → ${code}: ${redact(e.message ?? '')}`.trim(),
+    evidence: `caller ${caller ?? '?'}, role ${hop.roleArn}${hop.externalId ? ', with external_id' : ''}`,
+    fix: denied
+      ? `let ${caller ?? 'the caller'} assume ${hop.roleArn} (the role's trust policy and the caller's sts:AssumeRole permission), or fix assume_role.role_arn in ${where}`
+      : fixFor(c.cause, run.r, run.target),
+  }, 'assume-role');
+  mark(run, 'assume-role', 'error', `AssumeRole ${hop.roleArn}${step}: ${code}`);
 }
