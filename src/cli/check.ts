@@ -5,9 +5,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gate, type GateLoaders } from '../doctor/gate.js';
 import type { Cli } from './io.js';
-import { loadSettings } from './shared.js';
+import { cliVarsFrom, loadSettings } from './shared.js';
+import type { CliVar } from '../terraform/config.js';
 
-const HELP = `Usage: credguard check [--dir D] [--verbose] [--profile P]
+const HELP = `Usage: credguard check [--dir D] [--var NAME=VALUE] [--var-file FILE] [--verbose] [--profile P]
 
 Will Terraform authenticate here? Checks every provider "aws" configuration and the s3 backend
 of the Terraform files in the current directory (or --dir), or the environment's default
@@ -19,6 +20,8 @@ naming the provider, the cause and the fix when it would not. 'credguard doctor'
 
 Options:
   --dir D        the Terraform root module (default: the current directory)
+  --var NAME=VALUE, --var-file FILE
+                 the -var / -var-file you give terraform (repeatable, in order; later wins)
   --verbose, -v  print one ok line when all is well
   --profile P    without Terraform files: check profile P
   -h, --help     show this help
@@ -30,25 +33,30 @@ export interface CheckArgs {
   dir?: string;
   verbose?: boolean;
   profile?: string;
+  /** -var / -var-file of the terraform command line (var files resolved already) */
+  cliVars?: CliVar[];
 }
 
 /** The Terraform reader and the credential model, from the doctor command's module (its bundle). */
 const loaders: GateLoaders = {
-  loadTargets: async (ctx, dir, profile) => (await import('./doctor.js')).loadTargets(ctx, dir, profile),
+  loadTargets: async (ctx, dir, profile, cliVars) => (await import('./doctor.js')).loadTargets(ctx, dir, profile, cliVars),
   resolveCredentials: async (ctx, opts) => (await import('./doctor.js')).resolveCredentials(ctx, opts),
 };
 
 export async function gateHere(cli: Cli, a: CheckArgs): Promise<{ ok: boolean; message?: string; summary: string }> {
   const { settings } = await loadSettings(cli);
-  const result = await gate(cli, { dir: resolve(cli.cwd, a.dir ?? '.'), settings, ...(a.profile ? { profile: a.profile } : {}) }, loaders);
+  const result = await gate(cli, { dir: resolve(cli.cwd, a.dir ?? '.'), settings, ...(a.profile ? { profile: a.profile } : {}), ...(a.cliVars?.length ? { cliVars: a.cliVars } : {}) }, loaders);
   return { ok: result.ok, ...(result.line ? { message: `credguard check: ${result.line}` } : {}), summary: result.summary };
 }
 
 export async function run(args: string[], cli: Cli): Promise<number> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args,
+    tokens: true,
     options: {
       dir: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       verbose: { type: 'boolean', short: 'v', default: false },
       profile: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -60,7 +68,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     cli.out(HELP);
     return 0;
   }
-  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}), cliVars: cliVarsFrom(tokens, cli.cwd) });
   if (!r.ok) {
     cli.err(r.message ?? 'credguard check: Terraform would fail to authenticate');
     return 1;

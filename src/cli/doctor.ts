@@ -7,13 +7,14 @@ import { diagnose } from '../doctor/run.js';
 import { exitCode, formatJson, formatText } from '../doctor/format.js';
 import { doctorSettings } from '../doctor/settings.js';
 import type { Cli } from './io.js';
-import { loadSettings } from './shared.js';
+import { cliVarsFrom, loadSettings } from './shared.js';
 
 /** For `check`: what it loads only off its warm path, kept out of its own bundle. */
 export { loadTargets } from '../doctor/run.js';
 export { resolveCredentials } from '../core/resolve.js';
 
-const HELP = `Usage: credguard doctor [--dir D] [--json] [--verbose] [--no-iam] [--profile P]
+const HELP = `Usage: credguard doctor [--dir D] [--var NAME=VALUE] [--var-file FILE] [--json] [--verbose]
+                       [--no-iam] [--profile P]
 
 Runs the InvalidClientTokenId checklist for the Terraform configuration in the current
 directory (or --dir): for every provider "aws" block (default and aliases) and the s3 backend,
@@ -24,6 +25,8 @@ context. Prints the checklist, then each finding with its cause, masked evidence
 
 Options:
   --dir D        the Terraform root module (default: the current directory)
+  --var NAME=VALUE, --var-file FILE
+                 the -var / -var-file you give terraform (repeatable, in order; later wins)
   --json         machine-readable report (schema in the README)
   --verbose, -v  print the resolution steps of every provider
   --no-iam       skip iam:ListAccessKeys (key status and age)
@@ -34,10 +37,13 @@ Exit codes: 0 healthy, 1 findings of severity error, 2 usage or input error.
 `;
 
 export async function run(args: string[], cli: Cli): Promise<number> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args,
+    tokens: true,
     options: {
       dir: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
       'no-iam': { type: 'boolean', default: false },
@@ -64,6 +70,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     dir,
     iam: !values['no-iam'],
     ...(values.profile ? { profile: values.profile } : {}),
+    cliVars: cliVarsFrom(tokens, cli.cwd),
     core: settings,
     doctor: doctorSettings(config),
   });

@@ -3,15 +3,19 @@
 // death becomes 128+n as in a shell.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.js';
 import type { Cli } from './io.js';
 import { gateHere } from './check.js';
+import { cliVar } from './shared.js';
+import type { CliVar } from '../terraform/config.js';
 
 const HELP = `Usage: credguard exec [--force] [--dir D] [--profile P] -- <command> [args…]
 
 Runs 'credguard check' and then the command, e.g.  credguard exec -- terraform plan
-When the check fails, prints its one line and exits 1 without running the command (--force
+For a terraform (or tofu) command the check reads what terraform will: its -chdir=DIR, and
+its -var and -var-file options in order. When the check fails, prints its one line and exits 1 without running the command (--force
 runs it anyway). The command's exit code is passed through (a signal n gives 128+n).
 
 Options:
@@ -43,13 +47,45 @@ export async function run(args: string[], cli: Cli): Promise<number> {
   if (!command.length || !command[0]) {
     throw new UserError('exec needs a command to run.', 'Usage: credguard exec -- terraform plan');
   }
-  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+  const tf = terraformContext(command, cli.cwd);
+  const dir = values.dir ?? tf.dir;
+  const r = await gateHere(cli, { ...(dir ? { dir } : {}), ...(values.profile ? { profile: values.profile } : {}), cliVars: tf.cliVars });
   if (!r.ok) {
     cli.err(r.message ?? 'credguard check: Terraform would fail to authenticate');
     if (!values.force) return 1;
     cli.err('credguard exec: --force: running the command anyway');
   }
   return runChild(command, cli);
+}
+
+/**
+ * What a terraform (or tofu) command line says about the configuration it will read:
+ * `-chdir=DIR` (the root module; later paths are relative to it) and every -var / -var-file,
+ * in order. A malformed -var is left for terraform to report.
+ */
+export function terraformContext(command: string[], cwd: string): { dir?: string; cliVars: CliVar[] } {
+  const [bin, ...args] = command;
+  if (!bin || !/^(terraform|tofu)$/.test(basename(bin))) return { cliVars: [] };
+  let chdir: string | undefined;
+  const given: Array<{ flag: string; value: string }> = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--?(chdir|var|var-file)(?:=([^]*))?$/.exec(args[i] ?? '');
+    if (!m) continue;
+    const value = m[2] ?? args[++i];
+    if (value === undefined) break;
+    if (m[1] === 'chdir') chdir = value;
+    else given.push({ flag: m[1] ?? '', value });
+  }
+  const base = resolve(cwd, chdir ?? '.');
+  const cliVars = given.flatMap(({ flag, value }): CliVar[] => {
+    if (flag === 'var-file') return [{ kind: 'file', path: resolve(base, value) }];
+    try {
+      return [cliVar(value, '-var')];
+    } catch {
+      return [];
+    }
+  });
+  return { ...(chdir !== undefined ? { dir: base } : {}), cliVars };
 }
 
 /** Index of the first argument that is not an option of exec itself (no `--` form). */

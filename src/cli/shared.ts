@@ -1,5 +1,8 @@
-// Pieces several commands share: load config and settings, render findings.
+// Pieces several commands share: load config and settings, Terraform's -var/-var-file.
+import { resolve } from 'node:path';
 import { loadConfig, checkTopLevel, type LoadedConfig } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import type { CliVar } from '../terraform/config.js';
 import { coreSettings, type CoreSettings } from '../core/identity.js';
 import type { Cli } from './io.js';
 
@@ -12,4 +15,33 @@ export async function loadSettings(cli: Cli): Promise<Loaded> {
   const config = await loadConfig(cli.cwd, cli.env['CREDGUARD_CONFIG'] || undefined);
   checkTopLevel(config);
   return { config, settings: coreSettings(config, cli.env) };
+}
+
+/** The option tokens of parseArgs({ tokens: true }) that carry a value. */
+interface OptionToken {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
+/**
+ * `--var NAME=VALUE` and `--var-file FILE` (Terraform's -var and -var-file) in the order given:
+ * later wins, as in Terraform. Files are taken relative to `base`.
+ */
+export function cliVarsFrom(tokens: readonly OptionToken[], base: string): CliVar[] {
+  const out: CliVar[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    if (t.name === 'var-file') out.push({ kind: 'file', path: resolve(base, t.value) });
+    else if (t.name === 'var') out.push(cliVar(t.value, '--var'));
+  }
+  return out;
+}
+
+/** `NAME=VALUE` → a -var. */
+export function cliVar(arg: string, flag: string): CliVar {
+  const eq = arg.indexOf('=');
+  const name = eq === -1 ? '' : arg.slice(0, eq).trim();
+  if (!name) throw new UserError(`${flag} ${arg}: expected NAME=VALUE.`, `For example: ${flag} 'region=eu-west-1'`);
+  return { kind: 'var', name, value: arg.slice(eq + 1) };
 }

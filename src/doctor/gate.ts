@@ -18,6 +18,7 @@ import { fnv96 } from '../core/hash.js';
 import { fingerprint, readSummary, writeSummary } from './summary.js';
 import { environmentTarget } from './environment.js';
 import type { Target } from './types.js';
+import type { CliVar } from '../terraform/config.js';
 import { accountAllowed, accountFromRoleArn } from './accounts.js';
 
 /**
@@ -26,7 +27,7 @@ import { accountAllowed, accountFromRoleArn } from './accounts.js';
  * callers pass `loadTargets` from run.ts and `resolveCredentials` from core/resolve.ts.
  */
 export interface GateLoaders {
-  loadTargets: (ctx: Context, dir: string, profile?: string) => Promise<{ targets: Target[]; terraform?: { errors: Array<{ file: string; message: string }> } | undefined }>;
+  loadTargets: (ctx: Context, dir: string, profile?: string, cliVars?: CliVar[]) => Promise<{ targets: Target[]; terraform?: { errors: Array<{ file: string; message: string }> } | undefined }>;
   resolveCredentials: typeof import('../core/resolve.js').resolveCredentials;
 }
 
@@ -103,24 +104,32 @@ function writeMemo(ctx: Context, store: CacheStore, dir: string, targets: Target
 }
 
 /** The targets, or the first file Terraform itself would refuse to read. */
-async function parsedTargets(loaders: GateLoaders, ctx: Context, dir: string, store: CacheStore, fp: string, profile?: string): Promise<Target[] | { file: string; message: string }> {
-  const { targets, terraform } = await loaders.loadTargets(ctx, dir, profile);
+async function parsedTargets(loaders: GateLoaders, ctx: Context, opts: GateOptions, store: CacheStore, fp: string): Promise<Target[] | { file: string; message: string }> {
+  const { targets, terraform } = await loaders.loadTargets(ctx, opts.dir, opts.profile, opts.cliVars);
   const broken = terraform?.errors[0];
   if (broken) return broken;
-  writeSummary(store, dir, fp, targets);
+  writeSummary(store, opts.dir, fp, targets);
   return targets;
 }
 
-export async function gate(ctx: Context, opts: { dir: string; settings: CoreSettings; profile?: string }, loaders: GateLoaders): Promise<GateResult> {
+export interface GateOptions {
+  dir: string;
+  settings: CoreSettings;
+  profile?: string;
+  /** the -var / -var-file of the terraform command line being checked */
+  cliVars?: CliVar[];
+}
+
+export async function gate(ctx: Context, opts: GateOptions, loaders: GateLoaders): Promise<GateResult> {
   const store = openCacheFor(ctx);
   const hasTf = ctx.listDir(opts.dir).some((f) => !f.startsWith('.') && (f.endsWith('.tf') || f.endsWith('.tf.json')));
   let targets: Target[];
-  const fp = hasTf ? fingerprint(ctx, opts.dir) : `none:${opts.profile ?? ''}`;
+  const fp = hasTf ? fingerprint(ctx, opts.dir, opts.cliVars) : `none:${opts.profile ?? ''}`;
   if (!hasTf) targets = [environmentTarget(opts.profile)];
   else {
     const s = readSummary(store, opts.dir, fp);
     // summaries never hold provider-block keys: such a configuration is parsed every time
-    const parsed = s ? s.targets : await parsedTargets(loaders, ctx, opts.dir, store, fp, opts.profile);
+    const parsed = s ? s.targets : await parsedTargets(loaders, ctx, opts, store, fp);
     if (!Array.isArray(parsed)) {
       // Terraform stops at the syntax error before it ever asks for credentials.
       return { ok: false, line: `${parsed.message.startsWith("cannot parse") ? parsed.message : `cannot parse ${parsed.file}: ${parsed.message}`} — terraform stops there too; fix the file (terraform validate)`, summary: "", networkCalls: 0 };

@@ -1,5 +1,6 @@
 // doctor's orchestrator: Terraform config → targets → for each, the whole checklist.
 import { redact } from '../core/mask.js';
+import type { CliVar } from '../terraform/config.js';
 import type { Context } from '../core/context.js';
 import { openCacheFor, readEntry, type CoreSettings, type IdentityEntry } from '../core/identity.js';
 import { resolveCredentials } from '../core/resolve.js';
@@ -27,6 +28,8 @@ export interface DoctorOptions {
   iam: boolean;
   /** --profile: diagnose this profile as a provider `profile` would (environment target only). */
   profile?: string;
+  /** --var / --var-file: the -var and -var-file of the terraform command line to diagnose. */
+  cliVars?: CliVar[];
   core: CoreSettings;
   doctor: DoctorSettings;
 }
@@ -49,16 +52,16 @@ export function hasTerraformFiles(ctx: Context, dir: string): boolean {
   return ctx.listDir(dir).some((f) => !f.startsWith('.') && (f.endsWith('.tf') || f.endsWith('.tf.json')));
 }
 
-export async function loadTargets(ctx: Context, dir: string, profile?: string): Promise<{ targets: Target[]; terraform: TerraformSummary | undefined }> {
+export async function loadTargets(ctx: Context, dir: string, profile?: string, cliVars: CliVar[] = []): Promise<{ targets: Target[]; terraform: TerraformSummary | undefined }> {
   if (!hasTerraformFiles(ctx, dir)) return { targets: [environmentTarget(profile)], terraform: undefined };
   const { readTerraformConfig } = await import('../terraform/config.js');
-  const cfg = await readTerraformConfig(dir, { readFile: ctx.readFile, listDir: ctx.listDir, env: ctx.env });
+  const cfg = await readTerraformConfig(dir, { readFile: ctx.readFile, listDir: ctx.listDir, env: ctx.env, cliVars });
   const targets = targetsFromConfig(cfg);
   return { targets: targets.length ? targets : [environmentTarget(profile)], terraform: { files: cfg.files, varFiles: cfg.varFiles, errors: cfg.errors, notes: cfg.notes } };
 }
 
 export async function diagnose(ctx: Context, opts: DoctorOptions): Promise<DoctorReport> {
-  const { targets, terraform } = await loadTargets(ctx, opts.dir, opts.profile);
+  const { targets, terraform } = await loadTargets(ctx, opts.dir, opts.profile, opts.cliVars);
   const store = openCacheFor(ctx);
   const runs: TargetRun[] = [];
   const checked = new Map<string, IdentityEntry>(); // provider and backend often share a context: one STS call
@@ -80,7 +83,7 @@ export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorO
         severity: 'warn',
         message: `${u.attribute} = ${u.expression} cannot be known before terraform runs (${u.reason}); doctor does not guess it, so ${target.address} was not checked.`,
         evidence: u.attribute,
-        fix: /^var\.\w+$/.test(u.expression) ? `give ${u.expression} a default, a value in terraform.tfvars, or export TF_VAR_${u.expression.slice(4)}=…` : `make ${name} a literal or a variable with a known value`,
+        fix: /^var\.\w+$/.test(u.expression) ? `give ${u.expression} a default, a value in terraform.tfvars, or export TF_VAR_${u.expression.slice(4)}=…; if you pass it with -var or -var-file, give doctor the same: --var ${u.expression.slice(4)}=… / --var-file FILE` : `make ${name} a literal or a variable with a known value`,
       }, 'source');
     }
     for (const id of CHECK_ORDER) if (!run.checks[id]) mark(run, id, 'skip', 'not checked: settings unknown');

@@ -1,13 +1,14 @@
 // `check`'s cheap Terraform awareness: the targets doctor derives from the .tf files are cached
 // in the credguard cache (terraform/tfsum-<fnv96(dir)>.json), keyed by the Terraform files'
-// names, mtimes and sizes and the TF_VAR_* environment. While they match, check never loads
+// names, mtimes and sizes, the TF_VAR_* environment and the -var/-var-file being checked. While they match, check never loads
 // hcl2-json-parser. Provider-block keys are never written: such a configuration is re-read.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Context } from '../core/context.js';
 import type { CacheStore } from '../core/cache.js';
 import { fnv96, sha256Hex } from '../core/hash.js';
 import type { Target } from './types.js';
+import type { CliVar } from '../terraform/config.js';
 
 const RELEVANT = /(\.tf|\.tf\.json|^terraform\.tfvars|^terraform\.tfvars\.json|\.auto\.tfvars|\.auto\.tfvars\.json)$/;
 
@@ -20,7 +21,7 @@ export interface Summary {
   targets: Target[];
 }
 
-export function fingerprint(ctx: Context, dir: string): string {
+export function fingerprint(ctx: Context, dir: string, cliVars: CliVar[] = []): string {
   const names = ctx.listDir(dir).filter((f) => !f.startsWith('.') && RELEVANT.test(f)).sort();
   let text = '';
   for (const name of names) {
@@ -31,9 +32,19 @@ export function fingerprint(ctx: Context, dir: string): string {
       text += `${name}\0gone\n`;
     }
   }
+  for (const cv of cliVars) {
+    if (cv.kind !== 'file') continue;
+    try {
+      const st = statSync(resolve(dir, cv.path));
+      text += `-var-file\0${cv.path}\0${st.mtimeMs}\0${st.size}\n`;
+    } catch {
+      text += `-var-file\0${cv.path}\0gone\n`;
+    }
+  }
   const tfVars = Object.keys(ctx.env).filter((n) => n.startsWith('TF_VAR_')).sort();
-  // TF_VAR_ values may be secrets: those (only) go through SHA-256.
-  if (tfVars.length) text += sha256Hex(tfVars.map((k) => `${k}=${ctx.env[k] ?? ''}`).join('\n'));
+  const vars = cliVars.flatMap((cv) => (cv.kind === 'var' ? [`-var ${cv.name}=${cv.value}`] : []));
+  // TF_VAR_ and -var values may be secrets: those (only) go through SHA-256.
+  if (tfVars.length || vars.length) text += sha256Hex([...tfVars.map((k) => `${k}=${ctx.env[k] ?? ''}`), ...vars].join('\n'));
   return `${names.length}:${fnv96(text)}`;
 }
 

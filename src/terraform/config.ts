@@ -4,10 +4,11 @@
 //
 // Values: literals as written; `var.x` resolved the way Terraform assigns root variables
 // (later wins): TF_VAR_x < terraform.tfvars < terraform.tfvars.json < *.auto.tfvars(.json) in
-// lexical order, falling back to the declaration's `default`; `local.x` resolved when its own
-// expression is. Anything else (data sources, functions, -var on the command line we cannot see)
-// is reported as `{ unknown: "<expr>" }` — never guessed.
-import { join } from 'node:path';
+// lexical order < -var / -var-file in command-line order (when the caller knows them: doctor's
+// and check's --var/--var-file, or the terraform command line exec runs), falling back to the
+// declaration's `default`; `local.x` resolved when its own expression is. Anything else (data
+// sources, functions) is reported as `{ unknown: "<expr>" }` — never guessed.
+import { resolve as resolvePath } from 'node:path';
 import { readFileSafe, listDirSafe, type Env, type FileRead } from '../core/context.js';
 import { parseHclText, parseJsonText, type Json } from './hcl.js';
 import {
@@ -115,7 +116,13 @@ export interface ConfigIo {
   listDir?: (path: string) => string[];
   /** for TF_VAR_x; omit to ignore the environment */
   env?: Env;
+  /** -var and -var-file, in command-line order (var-file paths absolute or relative to dir) */
+  cliVars?: CliVar[];
 }
+
+/** One `-var name=value` or `-var-file path` of a Terraform command line. */
+export type CliVar = { kind: 'var'; name: string; value: string } | { kind: 'file'; path: string };
+
 
 type Obj = { [k: string]: Json };
 
@@ -158,7 +165,7 @@ export async function readTerraformConfig(dir: string, io: ConfigIo = {}): Promi
   const cfg: TerraformConfig = { dir, files: [], varFiles: [], providers: [], errors: [], notes: [] };
 
   const parse = async (file: string): Promise<Obj | undefined> => {
-    const r = readFile(join(dir, file));
+    const r = readFile(resolvePath(dir, file));
     if (!r.ok) {
       cfg.errors.push({ file, message: `cannot read ${file}: ${r.error}` });
       return undefined;
@@ -244,6 +251,26 @@ export async function readTerraformConfig(dir: string, io: ConfigIo = {}): Promi
       assigned.set(name, { value, source: { ref: `var.${name}`, source: 'tfvars', file } });
     }
   }
+  for (const cv of io.cliVars ?? []) {
+    if (cv.kind === 'var') {
+      if (!vars.has(cv.name)) {
+        cfg.notes.push({ file: `-var ${cv.name}`, message: `-var assigns undeclared variable "${cv.name}" (Terraform stops with "Value for undeclared variable")` });
+        continue;
+      }
+      assigned.set(cv.name, { value: await envVarValue(cv.value), source: { ref: `var.${cv.name}`, source: 'cli', file: `-var ${cv.name}` } });
+      continue;
+    }
+    const doc = await parse(cv.path);
+    if (!doc) continue;
+    cfg.varFiles.push(cv.path);
+    for (const [name, value] of Object.entries(doc)) {
+      if (!vars.has(name)) {
+        cfg.notes.push({ file: cv.path, message: `${cv.path} assigns undeclared variable "${name}" (Terraform ignores it with a warning)` });
+        continue;
+      }
+      assigned.set(name, { value, source: { ref: `var.${name}`, source: 'tfvars', file: cv.path } });
+    }
+  }
 
   const resolver: Resolver = {
     variable(name) {
@@ -311,7 +338,7 @@ function literalAlias(body: Obj): string | undefined {
   return typeof a === 'string' ? a : undefined;
 }
 
-/** TF_VAR_x: strings as-is; values that look like HCL lists/maps parsed as such (as Terraform does for complex types). */
+/** TF_VAR_x and -var: strings as-is; values that look like HCL lists/maps parsed as such (as Terraform does for complex types). */
 async function envVarValue(raw: string): Promise<Json> {
   const t = raw.trim();
   if (t.startsWith('[') || t.startsWith('{')) {

@@ -4,14 +4,14 @@
 import { maskKeyId, maskSecret } from '../core/mask.js';
 import type { Json } from './hcl.js';
 
-export type VarSourceKind = 'default' | 'env' | 'tfvars' | 'local';
+export type VarSourceKind = 'default' | 'env' | 'tfvars' | 'cli' | 'local';
 
 /** How a `var.x` / `local.x` got its value. */
 export interface VarSource {
   /** `var.region` / `local.profile` */
   ref: string;
   source: VarSourceKind;
-  /** the file that supplied the value (tfvars or the declaring .tf file); `TF_VAR_x` for env */
+  /** the file that supplied the value (tfvars or the declaring .tf file); `TF_VAR_x` for env; `-var x` for the command line */
   file: string;
 }
 

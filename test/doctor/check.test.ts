@@ -103,6 +103,43 @@ describe('check and exec', () => {
     readFileSync(marker);
   });
 
+  test('-var / -var-file: check reads them (--var, --var-file); exec reads terraform\'s own, -chdir included', async () => {
+    stub.set({ ok: { account: '123456789012' } });
+    const mod = join(h, 'vars');
+    mkdirSync(mod, { recursive: true });
+    writeFileSync(join(mod, 'main.tf'), `variable "profile" {}\nprovider "aws" {\n  region  = "us-east-1"\n  profile = var.profile\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);
+    writeFileSync(join(mod, 'prod.tfvars'), 'profile = "prod"\n');
+    // a cache of its own: an earlier test left a failure cached for profile prod
+    const vEnv: Record<string, string> = { ...env, CREDGUARD_CACHE_DIR: join(h, '.cache-vars') };
+    const nope = await runCliAsync(['check', '--var', 'profile=nope'], { env: vEnv, cwd: mod });
+    assert.equal(nope.code, 1);
+    assert.match(nope.stderr, /missing-profile/);
+    assert.match(nope.stderr, /nope/);
+    const file = await runCliAsync(['check', '--var', 'profile=nope', '--var-file', 'prod.tfvars'], { env: vEnv, cwd: mod });
+    assert.equal(file.code, 0, `later wins: ${file.stderr}`);
+    // the cached summary of the passing run is not taken for another command line
+    const again = await runCliAsync(['check', '--var', 'profile=nope'], { env: vEnv, cwd: mod });
+    assert.equal(again.code, 1, again.stderr);
+    const bad = await runCliAsync(['check', '--var', 'profile'], { env: vEnv, cwd: mod });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--var profile: expected NAME=VALUE/);
+
+    // a stand-in terraform on PATH records that it ran
+    const bin = join(h, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const marker = join(h, 'terraform-ran');
+    writeFileSync(join(bin, 'terraform'), `#!/bin/sh\necho "$@" > ${marker}\n`, { mode: 0o755 });
+    const tfEnv = { ...vEnv, PATH: `${bin}:${vEnv['PATH'] ?? ''}` };
+    const refused = await runCliAsync(['exec', '--', 'terraform', '-chdir=vars', 'plan', '-var', 'profile=nope'], { env: tfEnv, cwd: h });
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /missing-profile/);
+    assert.throws(() => readFileSync(marker));
+    // -var-file is relative to -chdir's directory, as in terraform
+    const ran = await runCliAsync(['exec', '--', 'terraform', '-chdir=vars', 'plan', '-var=profile=nope', '-var-file=prod.tfvars'], { env: tfEnv, cwd: h });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(readFileSync(marker, 'utf8'), '-chdir=vars plan -var=profile=nope -var-file=prod.tfvars\n');
+  });
+
   test('exec passes the exit code and signals (128+n) through, with inherited stdio', async () => {
     stub.set({ ok: { account: '123456789012' } });
     writeFileSync(join(dir, 'main.tf'), `provider "aws" {\n  region = "us-east-1"\n  endpoints {\n    sts = "${stub.endpoint}"\n  }\n}\n`);

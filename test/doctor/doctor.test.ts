@@ -240,6 +240,16 @@ describe('doctor with the STS stub', () => {
     const w = json.findings.find((f) => f.target === 'aws.x');
     assert.match(w?.message ?? '', /var\.other cannot be known/);
     assert.match(w?.fix ?? '', /TF_VAR_other/);
+    assert.match(w?.fix ?? '', /--var other=/);
+    // the -var terraform would get: given to doctor, the alias is diagnosed too
+    const withVar = await doctor(h, {}, dir, '--var', 'other=prod');
+    const x2 = withVar.json.providers.find((p) => p.address === 'aws.x');
+    assert.deepEqual(x2?.unknowns, []);
+    assert.equal(withVar.json.findings.find((f) => f.target === 'aws.x' && /cannot be known/.test(f.message)), undefined);
+    // and a -var-file, relative to where doctor runs
+    writeFileSync(join(h, 'other.tfvars'), 'other = "prod"\n');
+    const withFile = await doctor(h, {}, dir, '--var-file', join(h, 'other.tfvars'));
+    assert.deepEqual(withFile.json.providers.find((p) => p.address === 'aws.x')?.unknowns, []);
   });
 
   test('provider aliases and the s3 backend are each diagnosed; a shared context costs one STS call', async () => {

@@ -227,3 +227,28 @@ test('a directory without Terraform files', async () => {
   const cfg = await read('empty');
   assert.deepEqual([cfg.files, cfg.providers, cfg.errors, cfg.backend], [[], [], [], undefined]);
 });
+
+test('variables: -var-file and -var come last, in command-line order; an undeclared -var is noted', async () => {
+  const dir = join(FIX, 'variables');
+  const cfg = await readTerraformConfig(dir, {
+    env: {},
+    cliVars: [
+      { kind: 'var', name: 'profile', value: 'from-cli-var' },
+      { kind: 'file', path: join(dir, 'terraform.tfvars') },
+      { kind: 'var', name: 'from_env', value: 'from-cli' },
+      { kind: 'var', name: 'not_declared_here', value: 'x' },
+      { kind: 'var', name: 'accounts', value: '["555555555555"]' },
+    ],
+  });
+  const d = provider(cfg);
+  // the -var profile came before a -var-file that also sets it: the file wins (later wins)
+  assert.equal(val(d.profile), 'from-tfvars');
+  assert.deepEqual(d.profile?.origin.via, [{ ref: 'var.profile', source: 'tfvars', file: join(dir, 'terraform.tfvars') }]);
+  assert.equal(val(d.stsRegion), 'from-cli');
+  assert.deepEqual(d.stsRegion?.origin.via, [{ ref: 'var.from_env', source: 'cli', file: '-var from_env' }]);
+  assert.deepEqual(val(d.allowedAccountIds), ['555555555555'], 'a complex -var value is parsed as HCL');
+  assert.equal(cfg.varFiles.at(-1), join(dir, 'terraform.tfvars'));
+  assert.ok(cfg.notes.some((n) => n.file === '-var not_declared_here' && /undeclared variable/.test(n.message)));
+  const missing = await readTerraformConfig(dir, { env: {}, cliVars: [{ kind: 'file', path: join(dir, 'nope.tfvars') }] });
+  assert.ok(missing.errors.some((e) => e.file === join(dir, 'nope.tfvars') && /cannot read/.test(e.message)));
+});
