@@ -19,7 +19,7 @@ const startupCosts = {
   name: 'startup-costs',
   setup(b) {
     b.onResolve({ filter: /\/builtin\.js$/ }, (args) =>
-      args.importer.includes('/src/core/') ? { path: 'builtin', namespace: 'credguard-builtin' } : undefined,
+      /[\\/]src[\\/]core[\\/]/.test(args.importer) ? { path: 'builtin', namespace: 'credguard-builtin' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'credguard-builtin' }, () => ({
       contents: 'exports.builtin = (id) => require(id);',

@@ -48,9 +48,17 @@ export function listDirSafe(path: string): string[] {
   }
 }
 
+/** The home of a user with neither $HOME nor a passwd entry: nothing is found under it. */
+export const NO_HOME = '/nonexistent';
+
 /** Home as the AWS tools see it: $HOME first (so a fake HOME in tests is honoured). */
 export function homeFrom(env: Env): string {
-  return env['HOME'] || env['USERPROFILE'] || (builtin('node:os') as typeof import('node:os')).homedir();
+  if (env['HOME'] || env['USERPROFILE']) return (env['HOME'] || env['USERPROFILE']) as string;
+  try {
+    return (builtin('node:os') as typeof import('node:os')).homedir();
+  } catch {
+    return NO_HOME;
+  }
 }
 
 export function processContext(env: Env = process.env): Context {

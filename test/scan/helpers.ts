@@ -32,11 +32,25 @@ export function git(cwd: string, ...args: string[]): string {
   return r.stdout;
 }
 
+/**
+ * A HOME of this test process's own (removed at exit): credguard keeps its cache there (code
+ * cache included), and a shared one would let one run's leftovers change another's result.
+ */
+let home: string | undefined;
+function testHome(): string {
+  if (!home) {
+    const dir = mkdtempSync(join(tmpdir(), 'credguard-test-home-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    home = dir;
+  }
+  return home;
+}
+
 /** A git identity and no user/system config, so commits work on any machine. */
 export function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: tmpdir(),
+    HOME: testHome(),
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_AUTHOR_NAME: 'Test',
