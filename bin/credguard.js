@@ -101,7 +101,7 @@ function _readCache(file, key) {
     const head = Buffer.from(`${key}\n`);
     if (!data.subarray(0, head.length).equals(head)) return undefined;
     const mark = `${file}.${process.pid}.using`;
-    fs.writeFileSync(mark, '', { mode: 0o600 });
+    fs.closeSync(fs.openSync(mark, 'w', 0o600));
     marks.push(mark);
     if (Date.now() - st.mtimeMs > DAY_MS) fs.futimesSync(fd, new Date(), new Date()); // in use: not stale
     return data.subarray(head.length);
@@ -216,5 +216,11 @@ entry.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   // After the run, so the cache also holds the functions V8 compiled lazily while it ran.
   _writeCaches();
-  for (const mark of marks) fs.rmSync(mark, { force: true });
+  for (const mark of marks) {
+    try {
+      fs.unlinkSync(mark);
+    } catch {
+      // removed already (a cleared cache directory): nothing to undo
+    }
+  }
 });
