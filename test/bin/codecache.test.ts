@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
+import { ROOT, baseEnv, runCli, type RunResult } from '../helpers/cli.js';
 
 function setup(): { home: string; code: string; env: Record<string, string>; cleanup: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'credguard-codecache-'));
@@ -33,6 +33,14 @@ function damaged(good: Buffer): Buffer {
 }
 
 const SCAN_ARGS = ['scan', '--format', 'json'];
+
+/** `--version` without a cache (the expected output), then once more to write main's cache. */
+function primed(env: Record<string, string>, home: string, code: string): { expected: RunResult; file: string; good: Buffer } {
+  const expected = runCli(['--version'], { env: { ...env, CREDGUARD_NO_CODE_CACHE: '1' }, cwd: home });
+  runCli(['--version'], { env, cwd: home });
+  const file = cacheFile(code, 'main');
+  return { expected, file, good: readFileSync(file) };
+}
 
 test('the first run writes a private cache per bundle; the next run uses it without rewriting', () => {
   const { home, code, env, cleanup } = setup();
@@ -63,10 +71,7 @@ test('the first run writes a private cache per bundle; the next run uses it with
 test('a damaged, stale-keyed or shared cache file is replaced by a good one', () => {
   const { home, code, env, cleanup } = setup();
   try {
-    const expected = runCli(['--version'], { env: { ...env, CREDGUARD_NO_CODE_CACHE: '1' }, cwd: home });
-    runCli(['--version'], { env, cwd: home });
-    const file = cacheFile(code, 'main');
-    const good = readFileSync(file);
+    const { expected, file, good } = primed(env, home, code);
     const keyLine = good.subarray(0, good.indexOf(10) + 1);
     const bad: Array<[string, Buffer, number]> = [
       ['garbage after the right key', Buffer.concat([keyLine, Buffer.alloc(4096, 0x41)]), 0o600],
@@ -91,10 +96,7 @@ test('a damaged, stale-keyed or shared cache file is replaced by a good one', ()
 test('a run that died on a damaged cache takes it along: the next run works and writes a good one', () => {
   const { home, code, env, cleanup } = setup();
   try {
-    const expected = runCli(['--version'], { env: { ...env, CREDGUARD_NO_CODE_CACHE: '1' }, cwd: home });
-    runCli(['--version'], { env, cwd: home });
-    const file = cacheFile(code, 'main');
-    const good = readFileSync(file);
+    const { expected, file, good } = primed(env, home, code);
     writeFileSync(file, damaged(good));
     // V8 may abort on it (it does on Node 20); whatever this run does, the next must work
     runCli(['--version'], { env, cwd: home });
@@ -112,10 +114,9 @@ test('a run that died on a damaged cache takes it along: the next run works and 
 test('a symlink in place of a cache file is not followed: its target is neither read nor written', () => {
   const { home, code, env, cleanup } = setup();
   try {
-    runCli(['--version'], { env, cwd: home });
-    const file = cacheFile(code, 'main');
+    const { file, good } = primed(env, home, code);
     const target = join(home, 'target');
-    writeFileSync(target, damaged(readFileSync(file)), { mode: 0o600 }); // would abort V8 if read
+    writeFileSync(target, damaged(good), { mode: 0o600 }); // would abort V8 if read
     const before = readFileSync(target);
     rmSync(file);
     symlinkSync(target, file);
@@ -131,9 +132,8 @@ test('a symlink in place of a cache file is not followed: its target is neither 
 test('a code directory open to others is neither read nor written', () => {
   const { home, code, env, cleanup } = setup();
   try {
-    runCli(['--version'], { env, cwd: home });
-    const file = cacheFile(code, 'main');
-    const planted = damaged(readFileSync(file)); // the right key: only the directory check keeps it out
+    const { file, good } = primed(env, home, code);
+    const planted = damaged(good); // the right key: only the directory check keeps it out
     writeFileSync(file, planted);
     chmodSync(code, 0o777);
     const r = runCli(['--version'], { env, cwd: home });
@@ -147,9 +147,8 @@ test('a code directory open to others is neither read nor written', () => {
 test('a cache file of another user is never read', { skip: process.getuid?.() !== 0 ? 'needs root to give a file away' : false }, () => {
   const { home, code, env, cleanup } = setup();
   try {
-    runCli(['--version'], { env, cwd: home });
-    const file = cacheFile(code, 'main');
-    writeFileSync(file, damaged(readFileSync(file))); // the right key: only the owner check keeps it out
+    const { file, good } = primed(env, home, code);
+    writeFileSync(file, damaged(good)); // the right key: only the owner check keeps it out
     chownSync(file, 65534, 65534);
     const ino = statSync(file).ino;
     const r = runCli(['--version'], { env, cwd: home });
