@@ -15,8 +15,9 @@ const HELP = `Usage: credguard exec [--force] [--dir D] [--profile P] -- <comman
 
 Runs 'credguard check' and then the command, e.g.  credguard exec -- terraform plan
 For a terraform (or tofu) command the check reads what terraform will: its -chdir=DIR, and
-its -var and -var-file options in order. When the check fails, prints its one line and exits 1 without running the command (--force
-runs it anyway). The command's exit code is passed through (a signal n gives 128+n).
+its -var and -var-file options in order. When the check fails, prints its one line and exits
+1 without running the command (--force runs it anyway). The command's exit code is passed
+through (a signal n gives 128+n).
 
 Options:
   --force        run the command even when the check fails
