@@ -32,8 +32,13 @@ export function fingerprint(ctx: Context, dir: string, cliVars: CliVar[] = []): 
       text += `${name}\0gone\n`;
     }
   }
+  // -var and -var-file in their order (later wins in Terraform, so the order is part of the
+  // answer); values may be secrets and go through SHA-256, files by their stat
   for (const cv of cliVars) {
-    if (cv.kind !== 'file') continue;
+    if (cv.kind === 'var') {
+      text += `-var\0${cv.name}\0${sha256Hex(cv.value)}\n`;
+      continue;
+    }
     try {
       const st = statSync(resolve(dir, cv.path));
       text += `-var-file\0${cv.path}\0${st.mtimeMs}\0${st.size}\n`;
@@ -42,9 +47,8 @@ export function fingerprint(ctx: Context, dir: string, cliVars: CliVar[] = []): 
     }
   }
   const tfVars = Object.keys(ctx.env).filter((n) => n.startsWith('TF_VAR_')).sort();
-  const vars = cliVars.flatMap((cv) => (cv.kind === 'var' ? [`-var ${cv.name}=${cv.value}`] : []));
-  // TF_VAR_ and -var values may be secrets: those (only) go through SHA-256.
-  if (tfVars.length || vars.length) text += sha256Hex([...tfVars.map((k) => `${k}=${ctx.env[k] ?? ''}`), ...vars].join('\n'));
+  // TF_VAR_ values may be secrets: those (only) go through SHA-256.
+  if (tfVars.length) text += sha256Hex(tfVars.map((k) => `${k}=${ctx.env[k] ?? ''}`).join('\n'));
   return `${names.length}:${fnv96(text)}`;
 }
 

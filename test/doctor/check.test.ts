@@ -120,6 +120,10 @@ describe('check and exec', () => {
     // the cached summary of the passing run is not taken for another command line
     const again = await runCliAsync(['check', '--var', 'profile=nope'], { env: vEnv, cwd: mod });
     assert.equal(again.code, 1, again.stderr);
+    // nor for the same options in another order: later wins, so the order is the answer
+    const reordered = await runCliAsync(['check', '--var-file', 'prod.tfvars', '--var', 'profile=nope'], { env: vEnv, cwd: mod });
+    assert.equal(reordered.code, 1, reordered.stderr);
+    assert.match(reordered.stderr, /missing-profile/);
     const bad = await runCliAsync(['check', '--var', 'profile'], { env: vEnv, cwd: mod });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--var profile: expected NAME=VALUE/);
