@@ -21,7 +21,8 @@ naming the provider, the cause and the fix when it would not. 'credguard doctor'
 Options:
   --dir D        the Terraform root module (default: the current directory)
   --var NAME=VALUE, --var-file FILE
-                 the -var / -var-file you give terraform (repeatable, in order; later wins)
+                 the -var / -var-file you give terraform (repeatable, in order; later wins;
+                 a var file is relative to --dir, as terraform's are to -chdir)
   --verbose, -v  print one ok line when all is well
   --profile P    without Terraform files: check profile P
   -h, --help     show this help
@@ -68,7 +69,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     cli.out(HELP);
     return 0;
   }
-  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}), cliVars: cliVarsFrom(tokens, cli.cwd) });
+  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}), cliVars: cliVarsFrom(tokens, resolve(cli.cwd, values.dir ?? '.')) });
   if (!r.ok) {
     cli.err(r.message ?? 'credguard check: Terraform would fail to authenticate');
     return 1;

@@ -26,7 +26,8 @@ context. Prints the checklist, then each finding with its cause, masked evidence
 Options:
   --dir D        the Terraform root module (default: the current directory)
   --var NAME=VALUE, --var-file FILE
-                 the -var / -var-file you give terraform (repeatable, in order; later wins)
+                 the -var / -var-file you give terraform (repeatable, in order; later wins;
+                 a var file is relative to --dir, as terraform's are to -chdir)
   --json         machine-readable report (schema in the README)
   --verbose, -v  print the resolution steps of every provider
   --no-iam       skip iam:ListAccessKeys (key status and age)
@@ -70,7 +71,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     dir,
     iam: !values['no-iam'],
     ...(values.profile ? { profile: values.profile } : {}),
-    cliVars: cliVarsFrom(tokens, cli.cwd),
+    cliVars: cliVarsFrom(tokens, dir),
     core: settings,
     doctor: doctorSettings(config),
   });

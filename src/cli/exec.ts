@@ -10,12 +10,13 @@ import type { Cli } from './io.js';
 import { gateHere } from './check.js';
 import { cliVar } from './shared.js';
 import type { CliVar } from '../terraform/config.js';
+import type { Env } from '../core/context.js';
 
 const HELP = `Usage: credguard exec [--force] [--dir D] [--profile P] -- <command> [args…]
 
 Runs 'credguard check' and then the command, e.g.  credguard exec -- terraform plan
 For a terraform (or tofu) command the check reads what terraform will: its -chdir=DIR, and
-its -var and -var-file options in order. When the check fails, prints its one line and exits
+its -var and -var-file options in order (TF_CLI_ARGS and TF_CLI_ARGS_<command> included). When the check fails, prints its one line and exits
 1 without running the command (--force runs it anyway). The command's exit code is passed
 through (a signal n gives 128+n).
 
@@ -48,7 +49,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
   if (!command.length || !command[0]) {
     throw new UserError('exec needs a command to run.', 'Usage: credguard exec -- terraform plan');
   }
-  const tf = terraformContext(command, cli.cwd);
+  const tf = terraformContext(command, cli.cwd, cli.env);
   const dir = values.dir ?? tf.dir;
   const r = await gateHere(cli, { ...(dir ? { dir } : {}), ...(values.profile ? { profile: values.profile } : {}), cliVars: tf.cliVars });
   if (!r.ok) {
@@ -60,33 +61,65 @@ export async function run(args: string[], cli: Cli): Promise<number> {
 }
 
 /**
- * What a terraform (or tofu) command line says about the configuration it will read:
- * `-chdir=DIR` (the root module; later paths are relative to it) and every -var / -var-file,
- * in order. A malformed -var is left for terraform to report.
+ * What a terraform (or tofu) command line says about the configuration it will read, the way
+ * Terraform reads it: `-chdir=DIR` among the global options before the subcommand (the root
+ * module; later paths are relative to it), then every -var / -var-file in order, with
+ * TF_CLI_ARGS_<subcommand> and TF_CLI_ARGS inserted right after the subcommand (in that
+ * order, as Terraform merges them). A malformed -var is left for terraform to report.
  */
-export function terraformContext(command: string[], cwd: string): { dir?: string; cliVars: CliVar[] } {
+export function terraformContext(command: string[], cwd: string, env: Env): { dir?: string; cliVars: CliVar[] } {
   const [bin, ...args] = command;
-  if (!bin || !/^(terraform|tofu)$/.test(basename(bin))) return { cliVars: [] };
+  if (!bin || !/^(terraform|tofu)([-_.]?v?\d[\w.]*)?(\.exe)?$/i.test(basename(bin))) return { cliVars: [] };
+  let i = 0;
   let chdir: string | undefined;
-  const given: Array<{ flag: string; value: string }> = [];
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--?(chdir|var|var-file)(?:=([^]*))?$/.exec(args[i] ?? '');
-    if (!m) continue;
-    const value = m[2] ?? args[++i];
-    if (value === undefined) break;
-    if (m[1] === 'chdir') chdir = value;
-    else given.push({ flag: m[1] ?? '', value });
+  for (; i < args.length && (args[i] ?? '').startsWith('-'); i++) {
+    const m = /^-chdir=([^]*)$/.exec(args[i] ?? '');
+    if (m) chdir = m[1];
   }
+  const sub = args[i];
+  const fromEnv = sub ? [...shellWords(env[`TF_CLI_ARGS_${sub.replace(/[- ]/g, '_')}`]), ...shellWords(env['TF_CLI_ARGS'])] : [];
+  const flags = [...fromEnv, ...args.slice(i + 1)];
   const base = resolve(cwd, chdir ?? '.');
-  const cliVars = given.flatMap(({ flag, value }): CliVar[] => {
-    if (flag === 'var-file') return [{ kind: 'file', path: resolve(base, value) }];
-    try {
-      return [cliVar(value, '-var')];
-    } catch {
-      return [];
+  const cliVars: CliVar[] = [];
+  for (let k = 0; k < flags.length; k++) {
+    const m = /^--?(var|var-file)(?:=([^]*))?$/.exec(flags[k] ?? '');
+    if (!m) continue;
+    const value = m[2] ?? flags[++k];
+    if (value === undefined) break;
+    if (m[1] === 'var-file') cliVars.push({ kind: 'file', path: resolve(base, value) });
+    else {
+      try {
+        cliVars.push(cliVar(value, '-var'));
+      } catch {
+        // terraform says what is wrong with it
+      }
     }
-  });
+  }
   return { ...(chdir !== undefined ? { dir: base } : {}), cliVars };
+}
+
+/** Shell-like words (quotes and backslashes), as Terraform splits TF_CLI_ARGS. */
+export function shellWords(text: string | undefined): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < (text ?? '').length; i++) {
+    const c = (text ?? '')[i] ?? '';
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < (text ?? '').length) word = (word ?? '') + (text ?? '')[++i];
+      else word = (word ?? '') + c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < (text ?? '').length) word = (word ?? '') + (text ?? '')[++i];
+    else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 /** Index of the first argument that is not an option of exec itself (no `--` form). */

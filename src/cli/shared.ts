@@ -26,7 +26,8 @@ interface OptionToken {
 
 /**
  * `--var NAME=VALUE` and `--var-file FILE` (Terraform's -var and -var-file) in the order given:
- * later wins, as in Terraform. Files are taken relative to `base`.
+ * later wins, as in Terraform. Files are relative to `base`, the root module (--dir), as
+ * Terraform's are to -chdir.
  */
 export function cliVarsFrom(tokens: readonly OptionToken[], base: string): CliVar[] {
   const out: CliVar[] = [];
@@ -38,10 +39,10 @@ export function cliVarsFrom(tokens: readonly OptionToken[], base: string): CliVa
   return out;
 }
 
-/** `NAME=VALUE` → a -var. */
+/** `NAME=VALUE` → a -var. The value may be a secret: an error never repeats it. */
 export function cliVar(arg: string, flag: string): CliVar {
   const eq = arg.indexOf('=');
-  const name = eq === -1 ? '' : arg.slice(0, eq).trim();
-  if (!name) throw new UserError(`${flag} ${arg}: expected NAME=VALUE.`, `For example: ${flag} 'region=eu-west-1'`);
+  const name = eq === -1 ? '' : arg.slice(0, eq);
+  if (!name) throw new UserError(`${flag} needs NAME=VALUE; ${eq === -1 ? 'one has no "="' : 'one has an empty NAME'}.`, `For example: ${flag} 'region=eu-west-1'`);
   return { kind: 'var', name, value: arg.slice(eq + 1) };
 }

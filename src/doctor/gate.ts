@@ -132,7 +132,8 @@ export async function gate(ctx: Context, opts: GateOptions, loaders: GateLoaders
     const parsed = s ? s.targets : await parsedTargets(loaders, ctx, opts, store, fp);
     if (!Array.isArray(parsed)) {
       // Terraform stops at the syntax error before it ever asks for credentials.
-      return { ok: false, line: `${parsed.message.startsWith("cannot parse") ? parsed.message : `cannot parse ${parsed.file}: ${parsed.message}`} — terraform stops there too; fix the file (terraform validate)`, summary: "", networkCalls: 0 };
+      if (parsed.message.startsWith('cannot read')) return { ok: false, line: `${parsed.message} — terraform stops there too; check the path (a -var-file is relative to the root module)`, summary: '', networkCalls: 0 };
+      return { ok: false, line: `${parsed.message.startsWith('cannot parse') ? parsed.message : `cannot parse ${parsed.file}: ${parsed.message}`} — terraform stops there too; fix the file (terraform validate)`, summary: '', networkCalls: 0 };
     }
     targets = parsed;
   }
@@ -181,7 +182,8 @@ function verdict(targets: Target[], entries: IdentityEntry[], profiles: string[]
     const t = targets[i] as Target;
     const entry = entries[i];
     const role = finalRole(t);
-    const account = (role ? accountFromRoleArn(role.roleArn) : undefined) ?? entry?.account;
+    // with an unknown role later in the chain the final account is unknown: not judged
+    const account = t.assumeRoleIncomplete ? undefined : ((role ? accountFromRoleArn(role.roleArn) : undefined) ?? entry?.account);
     if (account) {
       const v = accountAllowed(t, account);
       if (!v.ok) {

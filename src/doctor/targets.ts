@@ -80,9 +80,23 @@ function fromSettings(address: string, kind: 'provider' | 'backend', s: AwsCrede
     notes.push('skip_credentials_validation = true: Terraform does not check the credentials at start-up, the first API call fails instead');
   }
 
-  const hops = s.assumeRole.map((block) => {
+  const hops: AssumeRoleSpec[] = [];
+  for (const [i, block] of s.assumeRole.entries()) {
+    // An unknown role_arn or external_id of the first block leaves the provider unchecked (an
+    // unknown, never guessed); of a later block, the chain is followed up to it.
+    const later = hops.length > 0;
+    const unknown = [block.roleArn, block.externalId].find((v) => v !== undefined && !isKnown(v));
+    if (later && unknown && !isKnown(unknown)) {
+      notes.push(`${unknown.origin.attribute} = ${unknown.unknown} is unknown (${unknown.reason}): doctor follows the role chain up to hop ${i}`);
+      t.assumeRoleIncomplete = true;
+      break;
+    }
     const roleArn = known(block.roleArn);
-    if (!roleArn) return undefined;
+    if (roleArn === '') {
+      notes.push(`assume_role block ${i + 1} has an empty role_arn: Terraform skips it`);
+      continue;
+    }
+    if (!roleArn) break;
     const spec: AssumeRoleSpec = { roleArn };
     const ext = known(block.externalId);
     if (ext) spec.externalId = ext;
@@ -90,11 +104,10 @@ function fromSettings(address: string, kind: 'provider' | 'backend', s: AwsCrede
     if (session) spec.sessionName = session;
     const seconds = durationSeconds(known(block.duration, false), known(block.durationSeconds, false));
     if (seconds) spec.durationSeconds = seconds;
-    return spec;
-  });
-  // a chain with an unknown hop cannot be followed (the unknown is listed, never guessed)
-  if (hops.length && hops.every((h) => h !== undefined)) {
-    const [first, ...rest] = hops as AssumeRoleSpec[];
+    hops.push(spec);
+  }
+  if (hops.length) {
+    const [first, ...rest] = hops;
     t.assumeRole = first;
     if (rest.length) t.assumeRoleChain = rest;
   }

@@ -65,6 +65,8 @@ export interface Target {
   assumeRole?: AssumeRoleSpec;
   /** Role chaining: the assume_role blocks after the first, in order, each assumed with the credentials of the one before. */
   assumeRoleChain?: AssumeRoleSpec[];
+  /** A later assume_role block's role is unknown: the chain is followed up to it, and the final account is unknown. */
+  assumeRoleIncomplete?: boolean;
   webIdentityRole?: string;
   allowedAccountIds?: string[];
   forbiddenAccountIds?: string[];

@@ -146,6 +146,15 @@ interface VarDecl {
   file: string;
   hasDefault: boolean;
   default: Json;
+  /** A complex type or `any`: -var and TF_VAR_ values are HCL; otherwise (no type, a primitive) literal strings. */
+  hclValues: boolean;
+}
+
+/** Terraform's parsing mode for -var / TF_VAR_ values, from the declared `type` (hcl2json: "${list(string)}"). */
+function hclValues(type: Json | undefined): boolean {
+  if (typeof type !== 'string') return false;
+  const t = type.replace(/^\$\{([^]*)\}$/, '$1').trim();
+  return !/^(string|number|bool)$/.test(t);
 }
 
 /**
@@ -209,9 +218,10 @@ export async function readTerraformConfig(dir: string, io: ConfigIo = {}): Promi
         const d = blocks(decl)[0] ?? {};
         const prev = vars.get(name);
         if (override && prev) {
-          if ('default' in d) vars.set(name, { file, hasDefault: true, default: d['default'] ?? null });
+          if ('default' in d) vars.set(name, { ...prev, file, hasDefault: true, default: d['default'] ?? null });
+          if ('type' in d) vars.set(name, { ...(vars.get(name) ?? prev), hclValues: hclValues(d['type']) });
         } else {
-          vars.set(name, { file, hasDefault: 'default' in d, default: d['default'] ?? null });
+          vars.set(name, { file, hasDefault: 'default' in d, default: d['default'] ?? null, hclValues: hclValues(d['type']) });
         }
       }
     }
@@ -235,7 +245,7 @@ export async function readTerraformConfig(dir: string, io: ConfigIo = {}): Promi
     if (!k.startsWith('TF_VAR_') || v === undefined) continue;
     const name = k.slice('TF_VAR_'.length);
     if (!vars.has(name)) continue; // Terraform ignores TF_VAR_ for undeclared variables
-    assigned.set(name, { value: await envVarValue(v), source: { ref: `var.${name}`, source: 'env', file: k } });
+    assigned.set(name, { value: await envVarValue(v, vars.get(name)?.hclValues ?? false), source: { ref: `var.${name}`, source: 'env', file: k } });
   }
   const autoFiles = names.filter((f) => f.endsWith('.auto.tfvars') || f.endsWith('.auto.tfvars.json')).sort();
   const varFiles = [...['terraform.tfvars', 'terraform.tfvars.json'].filter((f) => names.includes(f)), ...autoFiles];
@@ -257,7 +267,7 @@ export async function readTerraformConfig(dir: string, io: ConfigIo = {}): Promi
         cfg.notes.push({ file: `-var ${cv.name}`, message: `-var assigns undeclared variable "${cv.name}" (Terraform stops with "Value for undeclared variable")` });
         continue;
       }
-      assigned.set(cv.name, { value: await envVarValue(cv.value), source: { ref: `var.${cv.name}`, source: 'cli', file: `-var ${cv.name}` } });
+      assigned.set(cv.name, { value: await envVarValue(cv.value, vars.get(cv.name)?.hclValues ?? false), source: { ref: `var.${cv.name}`, source: 'cli', file: `-var ${cv.name}` } });
       continue;
     }
     const doc = await parse(cv.path);
@@ -338,14 +348,14 @@ function literalAlias(body: Obj): string | undefined {
   return typeof a === 'string' ? a : undefined;
 }
 
-/** TF_VAR_x and -var: strings as-is; values that look like HCL lists/maps parsed as such (as Terraform does for complex types). */
-async function envVarValue(raw: string): Promise<Json> {
-  const t = raw.trim();
-  if (t.startsWith('[') || t.startsWith('{')) {
-    const p = await parseHclText(`v = ${t}\n`);
-    if (p.ok && p.value['v'] !== undefined) return p.value['v'];
-  }
-  return raw;
+/**
+ * TF_VAR_x and -var, as Terraform reads them: a literal string for a variable with no type or
+ * a primitive one; HCL for a complex type or `any` (an unparsable value stays a string).
+ */
+async function envVarValue(raw: string, hcl: boolean): Promise<Json> {
+  if (!hcl) return raw;
+  const p = await parseHclText(`v = ${raw.trim()}\n`);
+  return p.ok && p.value['v'] !== undefined ? p.value['v'] : raw;
 }
 
 class Extractor {

@@ -127,7 +127,11 @@ describe('check and exec', () => {
     assert.equal(again.code, 1, again.stderr);
     const bad = await runCliAsync(['check', '--var', 'profile'], { env: vEnv, cwd: mod });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--var profile: expected NAME=VALUE/);
+    assert.match(bad.stderr, /--var needs NAME=VALUE; one has no "="/);
+    // a value is never repeated back: it may be a secret
+    const secret = await runCliAsync(['check', '--var', '=hunter2'], { env: vEnv, cwd: mod });
+    assert.equal(secret.code, 2);
+    assert.doesNotMatch(secret.stderr, /hunter2/);
 
     // a stand-in terraform on PATH records that it ran
     const bin = join(h, 'bin');

@@ -25,6 +25,7 @@ interface DoctorJson {
   checks: Array<{ target: string; id: string; status: string; detail: string }>;
   findings: Array<{ target: string; check: string; cause: string; severity: string; message: string; evidence: string | null; fix: string | null }>;
   providers: Array<{ address: string; source: string; account: string | null; assumeRole: { roleArn: string; hops: string[]; assumedArn: string | null } | null; unknowns: unknown[]; trace: string[] }>;
+  terraform: { files: string[]; varFiles: string[] } | null;
 }
 
 const homes: string[] = [];
@@ -215,6 +216,15 @@ describe('doctor with the STS stub', () => {
     assert.match(f.fix ?? '', /let arn:aws:sts::111111111111:assumed-role\/hub\/credguard-doctor assume arn:aws:iam::222222222222:role\/deploy/);
     const assumes = stub.requests().slice(seenBefore).filter((q) => q.action === 'AssumeRole');
     assert.deepEqual(assumes.map((q) => [q.params.get('RoleArn'), q.accessKeyId]), [[hub, KEYS.a.id], [deploy, 'ASIASTUBSTUBSTUBSTUB']]);
+    // the account is not judged from the base identity when the chain did not get through
+    assert.equal(errorsOf(denied.json).find((x) => x.check === 'account'), undefined, JSON.stringify(denied.json.findings));
+
+    // a hop that does not answer is a network finding, not a verdict on the credentials
+    stub.set((q) => (q.action === 'AssumeRole' && q.params.get('RoleArn') === deploy ? { hang: true } : alice));
+    const hung = await doctor(h, { CREDGUARD_STS_TIMEOUT_MS: '700' }, dir);
+    const n = errorsOf(hung.json).find((x) => x.check === 'assume-role');
+    assert.equal(n?.cause, 'network', JSON.stringify(hung.json.findings));
+    assert.match(n?.message ?? '', /hop 2 of 2.*Timeout/);
 
     stub.set(alice);
     const ok = await doctor(h, {}, dir);
@@ -246,10 +256,11 @@ describe('doctor with the STS stub', () => {
     const x2 = withVar.json.providers.find((p) => p.address === 'aws.x');
     assert.deepEqual(x2?.unknowns, []);
     assert.equal(withVar.json.findings.find((f) => f.target === 'aws.x' && /cannot be known/.test(f.message)), undefined);
-    // and a -var-file, relative to where doctor runs
-    writeFileSync(join(h, 'other.tfvars'), 'other = "prod"\n');
-    const withFile = await doctor(h, {}, dir, '--var-file', join(h, 'other.tfvars'));
+    // and a -var-file, relative to --dir as terraform's are to -chdir
+    writeFileSync(join(dir, 'other.tfvars'), 'other = "prod"\n');
+    const withFile = await doctor(h, {}, h, '--dir', dir, '--var-file', 'other.tfvars');
     assert.deepEqual(withFile.json.providers.find((p) => p.address === 'aws.x')?.unknowns, []);
+    assert.deepEqual(withFile.json.terraform?.varFiles.at(-1), join(dir, 'other.tfvars'));
   });
 
   test('provider aliases and the s3 backend are each diagnosed; a shared context costs one STS call', async () => {

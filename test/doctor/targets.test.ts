@@ -68,7 +68,7 @@ provider "aws" {
   assert.equal(unknown?.assumeRole, undefined);
 });
 
-test('role chaining: every assume_role block in order; one unknown hop leaves the chain unfollowed', async () => {
+test('role chaining: every assume_role block in order; an unknown later hop ends the chain there; empty blocks are skipped', async () => {
   const cfg = await readTerraformConfig('/m', io({
     'main.tf': `variable "role" {}
 provider "aws" {
@@ -92,13 +92,44 @@ provider "aws" {
     role_arn = var.role
   }
 }
+provider "aws" {
+  alias  = "empty"
+  region = "us-east-1"
+  assume_role {
+    role_arn = "arn:aws:iam::111111111111:role/hub"
+  }
+  assume_role {
+    role_arn = ""
+  }
+  assume_role {
+    role_arn = "arn:aws:iam::222222222222:role/deploy"
+  }
+}
+provider "aws" {
+  alias  = "first"
+  region = "us-east-1"
+  assume_role {
+    role_arn = var.role
+  }
+}
 `,
   }));
-  const [chain, half] = targetsFromConfig(cfg);
+  const [chain, half, empty, unknownFirst] = targetsFromConfig(cfg);
   assert.deepEqual(chain?.assumeRole, { roleArn: 'arn:aws:iam::111111111111:role/hub' });
   assert.deepEqual(chain?.assumeRoleChain, [{ roleArn: 'arn:aws:iam::222222222222:role/deploy', externalId: 'x', sessionName: 'tf' }]);
   assert.deepEqual(chain?.notes, []);
-  assert.equal(half?.assumeRole, undefined);
+  assert.equal(chain?.assumeRoleIncomplete, undefined);
+  // a later unknown hop: the base credentials and the known hops are still checked
+  assert.deepEqual(half?.assumeRole, { roleArn: 'arn:aws:iam::111111111111:role/hub' });
   assert.equal(half?.assumeRoleChain, undefined);
-  assert.deepEqual(half?.unknowns.map((u) => u.expression), ['var.role']);
+  assert.equal(half?.assumeRoleIncomplete, true);
+  assert.deepEqual(half?.unknowns, []);
+  assert.ok(half?.notes.some((n) => /var\.role is unknown .*up to hop 1/.test(n)), JSON.stringify(half?.notes));
+  // an empty role_arn block is skipped, the rest of the chain stands
+  assert.deepEqual(empty?.assumeRole, { roleArn: 'arn:aws:iam::111111111111:role/hub' });
+  assert.deepEqual(empty?.assumeRoleChain, [{ roleArn: 'arn:aws:iam::222222222222:role/deploy' }]);
+  assert.ok(empty?.notes.some((n) => /block 2 has an empty role_arn/.test(n)));
+  // the first hop unknown: the provider is not checked at all
+  assert.equal(unknownFirst?.assumeRole, undefined);
+  assert.deepEqual(unknownFirst?.unknowns.map((u) => u.expression), ['var.role']);
 });

@@ -249,6 +249,10 @@ test('variables: -var-file and -var come last, in command-line order; an undecla
   assert.deepEqual(val(d.allowedAccountIds), ['555555555555'], 'a complex -var value is parsed as HCL');
   assert.equal(cfg.varFiles.at(-1), join(dir, 'terraform.tfvars'));
   assert.ok(cfg.notes.some((n) => n.file === '-var not_declared_here' && /undeclared variable/.test(n.message)));
+  // as in Terraform, a value for a variable with no type (or a primitive one) is a literal string
+  const untyped = provider(await readTerraformConfig(dir, { env: { TF_VAR_from_env: '["a"]' }, cliVars: [{ kind: 'var', name: 'accounts', value: '["666666666666"]' }] }));
+  assert.equal(val(untyped.stsRegion), '["a"]');
+  assert.deepEqual(val(untyped.allowedAccountIds), ['666666666666']);
   const missing = await readTerraformConfig(dir, { env: {}, cliVars: [{ kind: 'file', path: join(dir, 'nope.tfvars') }] });
   assert.ok(missing.errors.some((e) => e.file === join(dir, 'nope.tfvars') && /cannot read/.test(e.message)));
 });

@@ -22,8 +22,12 @@ export async function accountCheck(ctx: Context, run: TargetRun, store: CacheSto
     mark(run, 'account', run.account ? 'ok' : 'skip', run.account ? `account ${run.account} (no allowed/forbidden list)` : 'no allowed_account_ids / forbidden_account_ids');
     return;
   }
+  if (t.assumeRole && !run.assumed) {
+    mark(run, 'account', 'skip', 'account unknown: the assume_role step did not get through');
+    return;
+  }
   if (!run.account) {
-    mark(run, 'account', 'skip', 'account unknown (identity check failed)');
+    mark(run, 'account', 'skip', t.assumeRoleIncomplete ? 'account unknown: a later assume_role role_arn is unknown' : 'account unknown (identity check failed)');
     return;
   }
   const verdict = accountAllowed(t, run.account);

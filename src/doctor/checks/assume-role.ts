@@ -4,6 +4,7 @@
 // Terraform does. On success the last assumed account is the one allowed_account_ids is
 // checked against, as in Terraform. The assumed credentials stay in memory.
 import { redact } from '../../core/mask.js';
+import type { FindingCause } from '../../core/causes.js';
 import type { Context } from '../../core/context.js';
 import type { StaticCredentials } from '../../core/sts.js';
 import { classifyStsError } from '../../core/classify.js';
@@ -54,13 +55,20 @@ export async function assumeRoleCheck(ctx: Context, run: TargetRun, creds: Stati
       }
       const account = (arn ? /^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] : undefined) ?? accountFromRoleArn(hop.roleArn);
       run.assumed = { ...(account ? { account } : {}), ...(arn ? { arn } : {}) };
+      const chain = hops.length > 1 ? ` (${hops.length} hops: ${hops.map((h) => h.roleArn).join(' → ')})` : '';
+      if (t.assumeRoleIncomplete) {
+        // the role after this one is unknown: so is the account Terraform ends up in
+        delete run.account;
+        mark(run, 'assume-role', 'ok', `${arn ?? hop.roleArn}${chain}; the next role_arn is unknown, not tried`);
+        return;
+      }
       if (account) {
         run.account = account;
         run.accountFrom = `assume_role ${hop.roleArn}`;
       }
-      mark(run, 'assume-role', 'ok', `${arn ?? hop.roleArn}${hops.length > 1 ? ` (${hops.length} hops: ${hops.map((h) => h.roleArn).join(' → ')})` : ''}`);
+      mark(run, 'assume-role', 'ok', `${arn ?? hop.roleArn}${chain}`);
     } catch (err) {
-      failed(run, err, hop, step, caller, where);
+      failed(run, err, hop, i, step, caller, where);
       return;
     } finally {
       client.destroy();
@@ -68,19 +76,33 @@ export async function assumeRoleCheck(ctx: Context, run: TargetRun, creds: Stati
   }
 }
 
-function failed(run: TargetRun, err: unknown, hop: AssumeRoleSpec, step: string, caller: string | undefined, where: string): void {
-  const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const code = e.$metadata?.httpStatusCode ? (e.Code ?? e.name ?? 'Error') : e.name === 'TimeoutError' || e.name === 'AbortError' ? 'Timeout' : (e.name ?? 'NetworkError');
-  const c = classifyStsError(code, e.message ?? '', run.r);
-  const denied = code === 'AccessDenied';
+const NETWORK = /^(Timeout|TimeoutError|AbortError|NetworkError|ECONN\w*|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)$/;
+
+function failed(run: TargetRun, err: unknown, hop: AssumeRoleSpec, hopIndex: number, step: string, caller: string | undefined, where: string): void {
+  const e = err as { name?: string; code?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e.$metadata?.httpStatusCode ? (e.Code ?? e.name ?? 'Error') : e.name === 'TimeoutError' || e.name === 'AbortError' ? 'Timeout' : (e.code ?? e.name ?? 'NetworkError');
+  const message = redact(e.message ?? '');
+  const block = `assume_role block ${hopIndex + 1} of ${where}`;
+  const finding = ((): { cause: FindingCause; fix: string } => {
+    if (NETWORK.test(code)) return { cause: 'network', fix: run.r.stsEndpoint ? `check that ${run.r.stsEndpoint} is reachable, or fix endpoints.sts` : 'check the network, proxy (HTTPS_PROXY) and DNS for the STS endpoint' };
+    if (code === 'AccessDenied') return { cause: 'wrong-profile', fix: `let ${caller ?? 'the caller'} assume ${hop.roleArn} (the role's trust policy and the caller's sts:AssumeRole permission), or fix role_arn in ${block}` };
+    if (code === 'NoCredentials') return { cause: 'wrong-profile', fix: `the STS endpoint answered AssumeRole without credentials: check endpoints.sts in ${where}` };
+    if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
+      return { cause: 'wrong-profile', fix: `lower duration in ${block}${hopIndex > 0 ? ' to 1h or less (role chaining caps sessions at 1 hour)' : " or raise the role's maximum session duration"}` };
+    }
+    // the first hop is signed with the resolved credentials: the usual credential diagnosis applies
+    if (hopIndex === 0) {
+      const c = classifyStsError(code, message, run.r);
+      if (c.cause) return { cause: c.cause, fix: fixFor(c.cause, run.r, run.target) };
+    }
+    return { cause: 'wrong-profile', fix: `fix ${block} (STS says ${code})` };
+  })();
   add(run, {
-    cause: c.cause ?? 'wrong-profile',
+    cause: finding.cause,
     severity: 'error',
-    message: `The assume_role step fails${step}: AssumeRole ${hop.roleArn} → ${code}: ${redact(e.message ?? '')}`.trim(),
+    message: `The assume_role step fails${step}: AssumeRole ${hop.roleArn} → ${code}${message ? `: ${message}` : ''}${finding.cause === 'network' ? ' (STS did not answer; the credentials were not judged)' : ''}`,
     evidence: `caller ${caller ?? '?'}, role ${hop.roleArn}${hop.externalId ? ', with external_id' : ''}`,
-    fix: denied
-      ? `let ${caller ?? 'the caller'} assume ${hop.roleArn} (the role's trust policy and the caller's sts:AssumeRole permission), or fix assume_role.role_arn in ${where}`
-      : fixFor(c.cause, run.r, run.target),
+    fix: finding.fix,
   }, 'assume-role');
   mark(run, 'assume-role', 'error', `AssumeRole ${hop.roleArn}${step}: ${code}`);
 }
