@@ -1,11 +1,10 @@
 // credguard check: the fast pre-flight gate for CI and wrappers. Exit 1 with one line naming
 // the cause and the fix when Terraform would fail to authenticate; silent exit 0 otherwise.
 // Fresh cache + unchanged Terraform files: no network, no HCL parser, no AWS SDK.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gate, type GateLoaders } from '../doctor/gate.js';
 import type { Cli } from './io.js';
-import { cliVarsFrom, loadSettings } from './shared.js';
+import { VAR_OPTIONS, cliVarsFrom, loadSettings, rootModule } from './shared.js';
 import type { CliVar } from '../terraform/config.js';
 
 const HELP = `Usage: credguard check [--dir D] [--var NAME=VALUE] [--var-file FILE] [--verbose] [--profile P]
@@ -46,7 +45,7 @@ const loaders: GateLoaders = {
 
 export async function gateHere(cli: Cli, a: CheckArgs): Promise<{ ok: boolean; message?: string; summary: string }> {
   const { settings } = await loadSettings(cli);
-  const result = await gate(cli, { dir: resolve(cli.cwd, a.dir ?? '.'), settings, ...(a.profile ? { profile: a.profile } : {}), ...(a.cliVars?.length ? { cliVars: a.cliVars } : {}) }, loaders);
+  const result = await gate(cli, { dir: rootModule(cli, a.dir), settings, ...(a.profile ? { profile: a.profile } : {}), ...(a.cliVars?.length ? { cliVars: a.cliVars } : {}) }, loaders);
   return { ok: result.ok, ...(result.line ? { message: `credguard check: ${result.line}` } : {}), summary: result.summary };
 }
 
@@ -56,8 +55,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     tokens: true,
     options: {
       dir: { type: 'string' },
-      var: { type: 'string', multiple: true },
-      'var-file': { type: 'string', multiple: true },
+      ...VAR_OPTIONS,
       verbose: { type: 'boolean', short: 'v', default: false },
       profile: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -69,7 +67,8 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     cli.out(HELP);
     return 0;
   }
-  const r = await gateHere(cli, { ...(values.dir ? { dir: values.dir } : {}), ...(values.profile ? { profile: values.profile } : {}), cliVars: cliVarsFrom(tokens, resolve(cli.cwd, values.dir ?? '.')) });
+  const dir = rootModule(cli, values.dir);
+  const r = await gateHere(cli, { dir, ...(values.profile ? { profile: values.profile } : {}), cliVars: cliVarsFrom(tokens, dir) });
   if (!r.ok) {
     cli.err(r.message ?? 'credguard check: Terraform would fail to authenticate');
     return 1;

@@ -1,13 +1,10 @@
 // credguard doctor: why does Terraform fail to authenticate here, and what exactly to type.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { statSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
 import { diagnose } from '../doctor/run.js';
 import { exitCode, formatJson, formatText } from '../doctor/format.js';
 import { doctorSettings } from '../doctor/settings.js';
 import type { Cli } from './io.js';
-import { cliVarsFrom, loadSettings } from './shared.js';
+import { VAR_OPTIONS, cliVarsFrom, loadSettings, rootModule } from './shared.js';
 
 /** For `check`: what it loads only off its warm path, kept out of its own bundle. */
 export { loadTargets } from '../doctor/run.js';
@@ -43,8 +40,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     tokens: true,
     options: {
       dir: { type: 'string' },
-      var: { type: 'string', multiple: true },
-      'var-file': { type: 'string', multiple: true },
+      ...VAR_OPTIONS,
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
       'no-iam': { type: 'boolean', default: false },
@@ -58,14 +54,7 @@ export async function run(args: string[], cli: Cli): Promise<number> {
     cli.out(HELP);
     return 0;
   }
-  const dir = resolve(cli.cwd, values.dir ?? '.');
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    // reported below
-  }
-  if (!isDir) throw new UserError(`--dir ${values.dir ?? dir}: not a directory.`, 'Point --dir at the Terraform root module.');
+  const dir = rootModule(cli, values.dir);
   const { config, settings } = await loadSettings(cli);
   const report = await diagnose(cli, {
     dir,

@@ -1,4 +1,6 @@
-// Pieces several commands share: load config and settings, Terraform's -var/-var-file.
+// Pieces several commands share: load config and settings, the root module, Terraform's
+// -var/-var-file.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, checkTopLevel, type LoadedConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
@@ -16,6 +18,25 @@ export async function loadSettings(cli: Cli): Promise<Loaded> {
   checkTopLevel(config);
   return { config, settings: coreSettings(config, cli.env) };
 }
+
+/** The root module `--dir` names (default: the current directory); a usage error when it is none. */
+export function rootModule(cli: Cli, dir: string | undefined): string {
+  const abs = resolve(cli.cwd, dir ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new UserError(`${dir ?? abs}: not a directory.`, 'Point --dir (or terraform -chdir) at the Terraform root module.');
+  return abs;
+}
+
+/** parseArgs options for Terraform's -var / -var-file (doctor, check); read with cliVarsFrom. */
+export const VAR_OPTIONS = {
+  var: { type: 'string', multiple: true },
+  'var-file': { type: 'string', multiple: true },
+} as const;
 
 /** The option tokens of parseArgs({ tokens: true }) that carry a value. */
 interface OptionToken {

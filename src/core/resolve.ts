@@ -318,7 +318,7 @@ function resolveProfile(ctx: Context, files: AwsFiles, name: string, origin: Pro
       // A profile may name itself as source when it also holds static keys (Go SDK allows it).
       const self = next === current && section['aws_access_key_id'] !== undefined;
       if (self) {
-        readStaticKeys(ctx, files, section, current, r);
+        readStaticKeys(files, section, current, r);
         break;
       }
       r.failsOffline = true;
@@ -368,7 +368,7 @@ function describeRoot(ctx: Context, files: AwsFiles, link: ProfileLink, section:
   switch (link.kind) {
     case 'static':
       r.trace.push(`profile "${link.name}" holds static keys${wrapped}`);
-      readStaticKeys(ctx, files, section, link.name, r);
+      readStaticKeys(files, section, link.name, r);
       break;
     case 'sso':
     case 'sso-legacy':
@@ -402,7 +402,7 @@ function describeRoot(ctx: Context, files: AwsFiles, link: ProfileLink, section:
   }
 }
 
-function readStaticKeys(ctx: Context, files: AwsFiles, section: Section, name: string, r: Resolution): void {
+function readStaticKeys(files: AwsFiles, section: Section, name: string, r: Resolution): void {
   setKey(r, section['aws_access_key_id'] ?? '', Boolean(section['aws_session_token'] ?? section['aws_security_token']));
   for (const problem of secretProblems(section['aws_secret_access_key'] ?? '')) {
     r.findings.push({ cause: 'wrong-credentials', severity: 'error', message: `The aws_secret_access_key of profile "${name}" ${problem}: AWS will reject the signature.`, evidence: 'aws_secret_access_key (value hidden)', fix: `aws configure --profile ${name}` });

@@ -3,7 +3,7 @@
 import { formatCountdown, kleur, renderFinding } from '../core/ui.js';
 import type { DoctorReport } from './run.js';
 import { sourceLabel } from './checks/identity.js';
-import { CHECK_ORDER, type CheckStatus, type DoctorFinding, type TargetRun } from './types.js';
+import { CHECK_ORDER, type CheckStatus, type TargetRun } from './types.js';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', error: '✗', skip: '-' };
 const PAINT: Record<CheckStatus, (s: string) => string> = { ok: (s) => kleur.green(s), warn: (s) => kleur.yellow(s), error: (s) => kleur.red(s), skip: (s) => kleur.dim(s) };

@@ -110,7 +110,7 @@ export async function diagnoseTarget(ctx: Context, target: Target, opts: DoctorO
   }
   await Promise.all([
     iamCheck(ctx, run, creds, { enabled: opts.iam, timeoutMs: opts.core.timeoutMs, settings: opts.doctor }),
-    assumeRoleCheck(ctx, run, creds, opts.core.timeoutMs),
+    assumeRoleCheck(run, creds, opts.core.timeoutMs),
   ]);
   await accountCheck(ctx, run, store);
 

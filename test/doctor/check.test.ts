@@ -45,6 +45,16 @@ describe('check and exec', () => {
     assert.equal(stub.count(), 0);
   });
 
+  test('--dir that is not a directory is a usage error, for check as for doctor (never the environment instead)', async () => {
+    stub.resetCounts();
+    for (const cmd of ['check', 'doctor']) {
+      const r = await runCliAsync([cmd, '--dir', join(h, 'no-such-dir')], { env, cwd: h });
+      assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+      assert.match(r.stderr, /no-such-dir: not a directory\.\nhint: Point --dir/);
+    }
+    assert.equal(stub.count(), 0);
+  });
+
   test('cold: one STS call, silent exit 0; warm: no call, no HCL parser, no AWS SDK', async () => {
     stub.resetCounts();
     const cold = await runCliAsync(['check'], { env, cwd: dir });

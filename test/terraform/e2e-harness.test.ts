@@ -173,9 +173,6 @@ describe('terraform plan against moto (auth enforced)', { skip, concurrency: 2 }
 // What the JS loader makes of the same lines — no terraform needed. Documents the divergence
 // the credential model must correct for (values marked ≠ differ from Terraform's reading).
 test('JS @smithy/shared-ini-file-loader reading of the same lines (divergence record)', async () => {
-  const { parseIni } = (await import('@smithy/shared-ini-file-loader')) as unknown as {
-    parseIni?: (s: string) => Record<string, Record<string, string | undefined>>;
-  };
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');

@@ -5,7 +5,6 @@
 // checked against, as in Terraform. The assumed credentials stay in memory.
 import { redact } from '../../core/mask.js';
 import type { FindingCause } from '../../core/causes.js';
-import type { Context } from '../../core/context.js';
 import type { StaticCredentials } from '../../core/sts.js';
 import { classifyStsError } from '../../core/classify.js';
 import { blockName, fixFor } from '../fixes.js';
@@ -13,7 +12,7 @@ import type { AssumeRoleSpec, TargetRun } from '../types.js';
 import { accountFromRoleArn } from './account.js';
 import { add, mark } from './route.js';
 
-export async function assumeRoleCheck(ctx: Context, run: TargetRun, creds: StaticCredentials | undefined, timeoutMs: number): Promise<void> {
+export async function assumeRoleCheck(run: TargetRun, creds: StaticCredentials | undefined, timeoutMs: number): Promise<void> {
   const t = run.target;
   const spec = t.assumeRole;
   if (!spec) {

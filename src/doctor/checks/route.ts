@@ -1,6 +1,6 @@
 // Which row of the checklist a finding belongs to, and how a row's status follows from its findings.
 import type { Finding, FindingCause } from '../../core/causes.js';
-import { CHECKS, type CheckId, type CheckResult, type CheckStatus, type DoctorFinding, type TargetRun } from '../types.js';
+import { CHECKS, type CheckId, type CheckStatus, type DoctorFinding, type TargetRun } from '../types.js';
 
 export function checkOf(cause: FindingCause): CheckId {
   switch (cause) {
