@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStsStub } from '../test/helpers/sts-stub.js';
-import { BIN, cpuMs, median, nodeEnv as cleanEnv, requireBuild, wallMs } from './lib/measure.js';
+import { BIN, median, nodeEnv as cleanEnv, ratioTable, requireBuild, roundRobin, type TimedCase } from './lib/measure.js';
 
 /** Each run gets its own cache under the bench home. */
 function nodeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -65,27 +65,16 @@ async function main(): Promise<void> {
     stub.resetCounts();
     await timeAsync([node, BIN, 'check'], env, project);
     const seeded = stub.count();
-    const cases = [
-      { name: 'node -e 0', argv: [node, '-e', '0'] },
-      { name: 'credguard check (fresh cache, 1 provider)', argv: [node, BIN, 'check'] },
-      { name: 'credguard --version (the CLI entry alone, for reference)', argv: [node, BIN, '--version'] },
+    const cases: TimedCase[] = [
+      { name: 'node -e 0', argv: [node, '-e', '0'], env, cwd: project },
+      { name: 'credguard check (fresh cache, 1 provider)', argv: [node, BIN, 'check'], env, cwd: project },
+      { name: 'credguard --version (the CLI entry alone, for reference)', argv: [node, BIN, '--version'], env, cwd: project },
     ];
-    const wall = cases.map(() => [] as number[]);
-    const cpu = cases.map(() => [] as number[]);
-    for (let i = 0; i < 3; i++) for (const c of cases) wallMs(c.argv, env, project);
-    for (let i = 0; i < RUNS; i++) {
-      cases.forEach((c, k) => wall[k]?.push(wallMs(c.argv, env, project)));
-      cases.forEach((c, k) => {
-        const ms = cpuMs(c.argv, env, project);
-        if (ms !== undefined) cpu[k]?.push(ms);
-      });
-    }
+    const r = roundRobin(cases, RUNS);
     const checkCalls = stub.count() - seeded;
-    const base = median(wall[0] ?? []);
-    const baseCpu = cpu[0]?.length ? median(cpu[0] ?? []) : undefined;
     const dTf = median(doctorTf);
     const dEnv = median(doctorEnv);
-    const ratio = median(wall[1] ?? []) / base;
+    const ratio = (r.wall[1] ?? NaN) / (r.wall[0] ?? NaN);
     const lines = [
       `doctor/check benchmark — node ${process.version}, ${cpus().length} CPU(s) (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}`,
       'NODE_EXTRA_CA_CERTS unset for every timed process (it adds ~90 ms of CA-bundle loading per Node start on this machine).',
@@ -98,14 +87,8 @@ async function main(): Promise<void> {
       '',
       `check, ${RUNS} interleaved runs each, median (network calls during the timed runs: ${checkCalls}):`,
       '',
-      '| command | wall median | × node -e 0 | user+sys CPU median | × node -e 0 |',
-      '|---|---:|---:|---:|---:|',
+      ...ratioTable(cases, r),
     ];
-    cases.forEach((c, k) => {
-      const w = median(wall[k] ?? []);
-      const cm = cpu[k]?.length ? median(cpu[k] ?? []) : undefined;
-      lines.push(`| \`${c.name}\` | ${w.toFixed(1)} ms | ${(w / base).toFixed(2)}× | ${cm === undefined ? 'n/a' : `${cm.toFixed(0)} ms`} | ${cm === undefined || !baseCpu ? 'n/a' : `${(cm / baseCpu).toFixed(2)}×`} |`);
-    });
     lines.push('', `target: check ≤ 1.5× node -e 0 with no network call — ${ratio <= 1.5 && checkCalls === 0 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}×, ${checkCalls} calls)`);
     console.log(lines.join('\n'));
   } finally {

@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, cpuMs, median, nodeEnv, requireBuild, wallMs } from './lib/measure.js';
+import { BIN, nodeEnv, ratioTable, requireBuild, roundRobin, type TimedCase } from './lib/measure.js';
 
 const RUNS = Math.max(3, Number(process.env['BENCH_RUNS']) || 30);
 const WARMUP = 3;
@@ -19,13 +19,6 @@ const TARGET = 1.3;
 // The AWS documentation's two example key pairs: right shape, never valid.
 const KEY_A = { id: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const KEY_B = { id: 'AKIAI44QH8DHBEXAMPLE', secret: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' };
-
-interface Case {
-  name: string;
-  argv: string[];
-  env: Record<string, string>;
-  cwd: string;
-}
 
 function setup(): { home: string; project: string } {
   const home = mkdtempSync(join(tmpdir(), 'credguard-bench-envcheck-'));
@@ -50,7 +43,7 @@ function main(): void {
   try {
     const node = process.execPath;
     const stale = { AWS_PROFILE: 'prod', AWS_ACCESS_KEY_ID: KEY_A.id, AWS_SECRET_ACCESS_KEY: KEY_A.secret };
-    const cases: Case[] = [
+    const cases: TimedCase[] = [
       { name: 'node -e 0', argv: [node, '-e', '0'], env: nodeEnv(home), cwd: project },
       { name: 'credguard --version (dispatcher only)', argv: [node, BIN, '--version'], env: nodeEnv(home), cwd: project },
       { name: 'env-check (clean, profile prod)', argv: [node, BIN, 'env-check'], env: nodeEnv(home, { AWS_PROFILE: 'prod' }), cwd: project },
@@ -61,32 +54,14 @@ function main(): void {
         cwd: project,
       },
     ];
-    const wall = cases.map(() => [] as number[]);
-    const cpu = cases.map(() => [] as number[]);
-    for (let i = 0; i < WARMUP; i++) for (const c of cases) wallMs(c.argv, c.env, c.cwd);
-    for (let i = 0; i < RUNS; i++) {
-      cases.forEach((c, k) => wall[k]?.push(wallMs(c.argv, c.env, c.cwd)));
-      cases.forEach((c, k) => {
-        const ms = cpuMs(c.argv, c.env, c.cwd);
-        if (ms !== undefined) cpu[k]?.push(ms);
-      });
-    }
-    const base = median(wall[0] ?? []);
-    const baseCpu = cpu[0]?.length ? median(cpu[0]) : undefined;
+    const r = roundRobin(cases, RUNS, { warmup: WARMUP });
     const lines = [
       `env-check benchmark — ${RUNS} interleaved runs each (after ${WARMUP} warm-up rounds), median; node ${process.version}, ${cpus().length} CPU(s) (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}`,
       'NODE_EXTRA_CA_CERTS unset for every timed process (it adds ~90 ms of CA-bundle loading per Node start on this machine).',
       '',
-      '| command | wall median | × node -e 0 | user+sys CPU median | × node -e 0 |',
-      '|---|---:|---:|---:|---:|',
+      ...ratioTable(cases, r),
     ];
-    cases.forEach((c, k) => {
-      const w = median(wall[k] ?? []);
-      const cm = cpu[k]?.length ? median(cpu[k] ?? []) : undefined;
-      lines.push(`| \`${c.name}\` | ${w.toFixed(1)} ms | ${(w / base).toFixed(2)}× | ${cm === undefined ? 'n/a' : `${cm.toFixed(0)} ms`} | ${cm === undefined || !baseCpu ? 'n/a' : `${(cm / baseCpu).toFixed(2)}×`} |`);
-    });
-    const envCheck = median(wall[2] ?? []);
-    const ratio = envCheck / base;
+    const ratio = (r.wall[2] ?? NaN) / (r.wall[0] ?? NaN);
     lines.push('', `target: env-check ≤ ${TARGET}× node -e 0 — ${ratio <= TARGET ? 'met' : 'MISSED'} (${ratio.toFixed(2)}×)`);
     console.log(lines.join('\n'));
   } finally {

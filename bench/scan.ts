@@ -4,7 +4,7 @@
 //   - a 3-file commit staged in that repo
 // Rows: credguard, `git secrets` (--register-aws), secretlint + its recommended preset,
 // hcl2-json-parser parsing every file, and a bare `node -e 0`. Wall time of whole processes,
-// median of several runs; the fast rows are measured round-robin (see `interleaved`).
+// median of several runs; the fast rows are measured round-robin (bench/lib/measure.ts).
 // NODE_EXTRA_CA_CERTS is unset for every Node process timed: on the machines it is set on,
 // Node reads the whole CA bundle at startup (~90 ms) for every process.
 // `node --import tsx bench/scan.ts --generate <dir>` only writes the 1,000-file tree.
@@ -12,7 +12,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BIN, ROOT, median, requireBuild } from './lib/measure.js';
+import { BIN, ROOT, median, requireBuild, roundRobin } from './lib/measure.js';
 import { hasCommand } from '../test/helpers/integration.js';
 
 const SECRETLINT = join(ROOT, 'node_modules', '.bin', 'secretlint');
@@ -230,16 +230,13 @@ function time(cmd: string, args: string[], cwd: string, okCodes: number[], runs 
   return median(samples);
 }
 
-/**
- * Medians of fast commands measured round-robin: on a shared machine the load changes from
- * second to second, and a ratio (credguard ÷ `node -e 0`) is only fair when both sides see it.
- */
+/** Medians of fast commands, round-robin (bench/lib/measure.ts), after a run that checks each works. */
 function interleaved<K extends string>(cmds: Partial<Record<K, Cmd>>, cwd: string, okCodes: number[], rounds: number): Partial<Record<K, number>> {
   const entries = Object.entries(cmds) as [K, Cmd][];
   for (const [, c] of entries) warm(c, cwd, okCodes);
-  const samples = entries.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++) entries.forEach(([, c], i) => samples[i]!.push(once(c, cwd)));
-  return Object.fromEntries(entries.map(([k], i) => [k, median(samples[i]!)])) as Partial<Record<K, number>>;
+  const cases = entries.map(([name, c]) => ({ name, argv: [c.cmd, ...c.args], env: ENV as Record<string, string>, cwd }));
+  const { wall } = roundRobin(cases, rounds, { warmup: 0, cpu: false });
+  return Object.fromEntries(entries.map(([k], i) => [k, wall[i]])) as Partial<Record<K, number>>;
 }
 
 function git(cwd: string, ...args: string[]): void {

@@ -43,3 +43,52 @@ export function median(xs: number[]): number {
 export function requireBuild(): void {
   if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/bundle is missing: run `npm run build` (or `npm run bench`, which builds) first.');
 }
+
+export interface TimedCase {
+  name: string;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface RoundRobin {
+  /** Median wall time per case, ms. */
+  wall: number[];
+  /** Median user+sys CPU per case, ms (undefined without /usr/bin/time or with `cpu: false`). */
+  cpu: Array<number | undefined>;
+}
+
+/**
+ * Fast commands timed round-robin after `warmup` rounds: on a shared machine the load moves
+ * from second to second, and a ratio (credguard ÷ `node -e 0`) is fair only when both sides
+ * see the same load. With `cpu`, each round also runs every case once under /usr/bin/time.
+ */
+export function roundRobin(cases: TimedCase[], rounds: number, opts: { warmup?: number; cpu?: boolean } = {}): RoundRobin {
+  for (let i = 0; i < (opts.warmup ?? 3); i++) for (const c of cases) wallMs(c.argv, c.env, c.cwd);
+  const wall = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
+  for (let i = 0; i < rounds; i++) {
+    cases.forEach((c, k) => wall[k]?.push(wallMs(c.argv, c.env, c.cwd)));
+    if (opts.cpu === false) continue;
+    cases.forEach((c, k) => {
+      const ms = cpuMs(c.argv, c.env, c.cwd);
+      if (ms !== undefined) cpu[k]?.push(ms);
+    });
+  }
+  return { wall: wall.map(median), cpu: cpu.map((xs) => (xs.length ? median(xs) : undefined)) };
+}
+
+/** The `| command | wall median | × base | CPU median | × base |` table; the first case is the base. */
+export function ratioTable(cases: TimedCase[], r: RoundRobin): string[] {
+  const base = r.wall[0] ?? NaN;
+  const baseCpu = r.cpu[0];
+  return [
+    '| command | wall median | × node -e 0 | user+sys CPU median | × node -e 0 |',
+    '|---|---:|---:|---:|---:|',
+    ...cases.map((c, k) => {
+      const w = r.wall[k] ?? NaN;
+      const cm = r.cpu[k];
+      return `| \`${c.name}\` | ${w.toFixed(1)} ms | ${(w / base).toFixed(2)}× | ${cm === undefined ? 'n/a' : `${cm.toFixed(0)} ms`} | ${cm === undefined || !baseCpu ? 'n/a' : `${(cm / baseCpu).toFixed(2)}×`} |`;
+    }),
+  ];
+}
