@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTopLevel, loadConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { declaredVariables, declaresDefaults, dirOf, fileKind, firstLook, nothingToReport } from '../scan/prefilter.js';
+import { declaredVariables, declaresDefaults, dirOf, firstLook, mayDeclareVariables, nothingToReport } from '../scan/prefilter.js';
 import { scanSettings, type ScanSettings } from '../scan/settings.js';
 import type { ContextLoader } from '../scan/engine.js';
 import type { ScanReport, SourceFile } from '../scan/types.js';
@@ -128,7 +128,7 @@ function reachesContext(sources: SourceFile[], context: ContextLoader): boolean 
   const dirs = new Set<string>();
   const names = new Set<string>();
   for (const f of sources) {
-    if (!f.text || fileKind(f.path) === 'text' || !f.text.includes('variable')) continue;
+    if (!mayDeclareVariables(f)) continue;
     for (const name of declaredVariables(f.text)) {
       dirs.add(dirOf(f.path));
       names.add(name);

@@ -5,7 +5,7 @@
 import { analyzeHcl } from './analyze-hcl.js';
 import { analyzeJson } from './analyze-json.js';
 import { findGenericSecrets } from './generic.js';
-import { declaredVariables, dirOf, fileKind, mayHoldFindings } from './prefilter.js';
+import { declaredVariables, dirOf, fileKind, mayDeclareVariables, mayHoldFindings } from './prefilter.js';
 import { LineIndex } from './positions.js';
 import { isKeyShaped, maskValue } from './rules.js';
 import type { ScanSettings } from './settings.js';
@@ -45,7 +45,7 @@ export function scanSources(files: SourceFile[], settings: ScanSettings, context
     else if (file.latin1) warnings.push({ file: file.path, level: 'note', message: 'is not valid UTF-8; scanned as latin1.' });
     const item: Analyzed = { file: file as Analyzed['file'], kind: file.binary ? 'text' : fileKind(file.path), dir: dirOf(file.path), sink: newSink(settings.emulatorExemption), generic: [] };
     if (!(file.candidate ??= mayHoldFindings(file.path, file.text))) {
-      if (item.kind !== 'text' && file.text.includes('variable')) deferred.push(item);
+      if (mayDeclareVariables(file)) deferred.push(item);
       continue;
     }
     runStructural(item, warnings);

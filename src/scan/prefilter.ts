@@ -64,7 +64,15 @@ export function firstLook(file: SourceFile): SourceFile {
   if (file.text === undefined) return file;
   file.candidate ??= mayHoldFindings(file.path, file.text);
   if (file.candidate || file.latin1) return file; // latin1 files are reported on (a note)
-  return { path: file.path, text: '', candidate: false, reread: fileKind(file.path) !== 'text' && file.text.includes('variable') };
+  return { path: file.path, text: '', candidate: false, reread: mayDeclareVariables(file) };
+}
+
+/**
+ * A Terraform file (not binary) that mentions `variable`: it may declare one that reaches a
+ * credential attribute elsewhere in its module, so the engine keeps it at hand (`deferred`).
+ */
+export function mayDeclareVariables(file: SourceFile): file is SourceFile & { text: string } {
+  return file.text !== undefined && !file.binary && fileKind(file.path) !== 'text' && file.text.includes('variable');
 }
 
 /** The directory part of a display path: a Terraform module, for the rules that span files. */
