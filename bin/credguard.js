@@ -48,7 +48,10 @@ function _codeDir(env) {
   return path.isAbsolute(root) ? path.join(root, 'code') : undefined;
 }
 
-/** FNV-1a, 32 bit: a file name, not a security boundary (the key line and ownership are). */
+/**
+ * FNV-1a, 32 bit (core/hash.ts's fnv1a; this file runs before any bundle, so it has its own):
+ * a file name, not a security boundary (the key line and ownership are).
+ */
 function _fnv(text) {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);

@@ -1,22 +1,18 @@
 // `credguard scan` end to end through the compiled bin (run `npx tsc -p .` first):
 // exit codes, output formats, masking, hostile files, config, and --staged reading the index.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseEnv, runCli } from '../helpers/cli.js';
-import { CLEAN_PROVIDER, FIXTURES, LEAKING_PROVIDER, RAW_SECRETS, git, gitEnv, initRepo, tempDir } from './helpers.js';
+import { CLEAN_PROVIDER, FIXTURES, LEAKING_PROVIDER, RAW_SECRETS, git, gitEnv, initRepo, tempDir, testHome } from './helpers.js';
 
 const CORPUS = join(FIXTURES, 'corpus');
 const CASES = join(FIXTURES, 'cases');
 
 // HOME is never the scanned directory: the CLI keeps its cache (the bundles' code cache too)
 // under HOME, and the fixtures are part of the repository.
-const HOME = mkdtempSync(join(tmpdir(), 'credguard-scan-home-'));
-after(() => rmSync(HOME, { recursive: true, force: true }));
-
-function scan(args: string[], cwd: string, env: Record<string, string> = baseEnv(HOME)) {
+function scan(args: string[], cwd: string, env: Record<string, string> = baseEnv(testHome())) {
   return runCli(['scan', ...args], { env, cwd });
 }
 

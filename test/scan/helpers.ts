@@ -37,7 +37,7 @@ export function git(cwd: string, ...args: string[]): string {
  * cache included), and a shared one would let one run's leftovers change another's result.
  */
 let home: string | undefined;
-function testHome(): string {
+export function testHome(): string {
   if (!home) {
     const dir = mkdtempSync(join(tmpdir(), 'credguard-test-home-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
